@@ -1,0 +1,47 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { MACHINE_ALLOCATION_STATUSES, MACHINE_HEALTH_STATUSES, MACHINE_ONLINE_STATUSES } from '../enums';
+import { createdAtColumn, updatedAtColumn } from './columns';
+
+/**
+ * A whole GPU host. The id (see rules/validators `isValidMachineId`) names its Temporal task queue `host-<id>`.
+ * `status` is liveness (heartbeats); `allocationStatus` is the rental state machine (state/machine-allocation).
+ * Soft-deleted rows keep `deletedAt`; (ip, sshPort) is unique among the others.
+ */
+export const Machine = defineEntity({
+  name: 'Machine',
+  tableName: 'machines',
+  properties: (p) => ({
+    id: p.string().primary(),
+    name: p.string(),
+    region: p.string().default('default'),
+    /** Address the control plane / web terminal reaches sshd at. */
+    ip: p.string(),
+    sshPort: p.integer().default(22),
+    /** Address the agent reports from (may differ from ip behind NAT). */
+    agentHostAddress: p.string().nullable(),
+    agentVersion: p.string().nullable(),
+    gpuModel: p.string().nullable(),
+    gpuCount: p.integer().default(0),
+    gpuMemoryGb: p.integer().nullable(),
+    cpuInfo: p.string().nullable(),
+    memoryTotalGb: p.integer().nullable(),
+    diskTotalGb: p.integer().nullable(),
+    status: p.enum([...MACHINE_ONLINE_STATUSES]).default('offline'),
+    allocationStatus: p.enum([...MACHINE_ALLOCATION_STATUSES]).default('idle'),
+    healthStatus: p.enum([...MACHINE_HEALTH_STATUSES]).default('unknown'),
+    healthNotes: p.text().nullable(),
+    lastHeartbeatAt: p.datetime().nullable(),
+    /** Public entry (nginx stream) for SSH: `ssh -p publicPort user@publicDomain`. */
+    publicDomain: p.string().nullable(),
+    publicPort: p.integer().nullable(),
+    tags: p.json<string[]>().default('[]'),
+    remark: p.text().nullable(),
+    createdAt: createdAtColumn(),
+    updatedAt: updatedAtColumn(),
+    deletedAt: p.datetime().nullable(),
+  }),
+  // The partial unique index on (ip, ssh_port) where deleted_at is null lives in the migration only.
+  indexes: [{ name: 'machines_allocation_status_index', properties: ['allocationStatus'] }],
+  uniques: [{ name: 'machines_public_domain_public_port_unique', properties: ['publicDomain', 'publicPort'] }],
+});
+export type IMachine = InferEntity<typeof Machine>;
