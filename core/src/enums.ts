@@ -25,7 +25,11 @@ export type MachineHealthStatus = (typeof MACHINE_HEALTH_STATUSES)[number];
 export const ALLOCATION_STATUSES = ['pending', 'active', 'reclaiming', 'reclaimed', 'failed', 'expired'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 /** Statuses that hold the machine: at most one allocation per machine may be in one of them (partial unique index). */
-export const LIVE_ALLOCATION_STATUSES = ['pending', 'active', 'reclaiming'] as const satisfies readonly AllocationStatus[];
+export const LIVE_ALLOCATION_STATUSES = [
+  'pending',
+  'active',
+  'reclaiming',
+] as const satisfies readonly AllocationStatus[];
 
 /** Not a CHECK-constrained column: new workflow kinds must not need a migration. */
 export const OPERATION_KINDS = [

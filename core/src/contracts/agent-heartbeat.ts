@@ -21,6 +21,8 @@ export interface AgentHeartbeatGpu {
   mem_total_mib: number;
   temperature_c: number | null;
   power_w: number | null;
+  /** Volatile uncorrected ECC errors (null = not supported / N/A); optional for older agents. */
+  ecc_uncorrected?: number | null;
 }
 
 export interface AgentHeartbeatMetrics {

@@ -7,3 +7,5 @@ export * from './failures';
 export * from './host-ping';
 export * from './activity-types';
 export * from './agent-heartbeat';
+export * from './lifecycle';
+export * from './fleet';

@@ -6,14 +6,12 @@ function part(name: string, value: string): string {
   return value;
 }
 
-export const allocationWorkflowId = (allocationId: string): string =>
-  `allocate-${part('allocationId', allocationId)}`;
+export const allocationWorkflowId = (allocationId: string): string => `allocate-${part('allocationId', allocationId)}`;
 export const leaseWorkflowId = (allocationId: string): string => `lease-${part('allocationId', allocationId)}`;
 export const reclaimWorkflowId = (allocationId: string): string => `reclaim-${part('allocationId', allocationId)}`;
 export const datasetMountWorkflowId = (mountId: string): string => `dataset-mount-${part('mountId', mountId)}`;
 export const datasetUnmountWorkflowId = (mountId: string): string => `dataset-unmount-${part('mountId', mountId)}`;
-export const environmentWorkflowId = (environmentId: string): string =>
-  `env-${part('environmentId', environmentId)}`;
+export const environmentWorkflowId = (environmentId: string): string => `env-${part('environmentId', environmentId)}`;
 export const trainingTaskWorkflowId = (taskId: string): string => `task-${part('taskId', taskId)}`;
 export const sshResetWorkflowId = (machineId: string, requestId: string): string =>
   `ssh-reset-${part('machineId', machineId)}-${part('requestId', requestId)}`;

@@ -7,7 +7,7 @@ import { User } from './user';
 
 /**
  * A lease of one machine to one tenant (id `alloc-…`). At most one allocation per machine is live
- * (pending | active | reclaiming): partial unique index `allocations_one_live_per_machine` (migration only).
+ * (pending | active | reclaiming): partial unique index `allocations_one_live_per_machine`.
  */
 export const Allocation = defineEntity({
   name: 'Allocation',
@@ -23,7 +23,7 @@ export const Allocation = defineEntity({
     remark: p.text().nullable(),
     /** The tenant's unix user on the host (rules/unix-user `tenantUnixUser`). */
     unixUser: p.string(),
-    createdBy: p.manyToOne(User).ref().nullable().deleteRule('set null'),
+    createdBy: p.manyToOne(User).ref().nullable().fieldName('created_by').deleteRule('set null'),
     reclaimReason: p.text().nullable(),
     error: p.text().nullable(),
     activatedAt: p.datetime().nullable(),
@@ -31,6 +31,16 @@ export const Allocation = defineEntity({
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   }),
+  uniques: [
+    {
+      name: 'allocations_one_live_per_machine',
+      expression: `create unique index "allocations_one_live_per_machine" on "allocations" ("machine_id") where "status" in ('pending', 'active', 'reclaiming')`,
+    },
+  ],
+  checks: [
+    { name: 'allocations_duration_months_check', expression: '"duration_months" > 0' },
+    { name: 'allocations_expires_after_start', expression: '"expires_at" > "starts_at"' },
+  ],
   indexes: [
     { name: 'allocations_tenant_id_status_index', properties: ['tenant', 'status'] },
     { name: 'allocations_machine_id_index', properties: ['machine'] },

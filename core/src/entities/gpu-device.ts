@@ -7,7 +7,7 @@ export const GpuDevice = defineEntity({
   name: 'GpuDevice',
   tableName: 'gpu_devices',
   properties: (p) => ({
-    id: p.integer().primary().autoincrement(),
+    id: p.integer().primary().autoincrement().generated('by default as identity'),
     machine: p.manyToOne(Machine).ref().deleteRule('cascade'),
     /** nvidia-smi index; column `gpu_index` (INDEX is an SQL keyword). */
     index: p.integer().fieldName('gpu_index'),
@@ -21,6 +21,7 @@ export const GpuDevice = defineEntity({
     lastEccUncorrected: p.integer().nullable(),
     updatedAt: updatedAtColumn(),
   }),
+  checks: [{ name: 'gpu_devices_gpu_index_check', expression: '"gpu_index" >= 0' }],
   uniques: [{ name: 'gpu_devices_machine_id_gpu_index_unique', properties: ['machine', 'index'] }],
 });
 export type IGpuDevice = InferEntity<typeof GpuDevice>;

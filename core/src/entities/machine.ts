@@ -40,8 +40,20 @@ export const Machine = defineEntity({
     updatedAt: updatedAtColumn(),
     deletedAt: p.datetime().nullable(),
   }),
-  // The partial unique index on (ip, ssh_port) where deleted_at is null lives in the migration only.
   indexes: [{ name: 'machines_allocation_status_index', properties: ['allocationStatus'] }],
-  uniques: [{ name: 'machines_public_domain_public_port_unique', properties: ['publicDomain', 'publicPort'] }],
+  checks: [
+    { name: 'machines_id_format', expression: `"id" ~ '^[a-z0-9][a-z0-9-]{1,62}$'` },
+    { name: 'machines_ssh_port_check', expression: '"ssh_port" >= 1 and "ssh_port" <= 65535' },
+    { name: 'machines_public_port_check', expression: '"public_port" >= 1 and "public_port" <= 65535' },
+    { name: 'machines_gpu_count_check', expression: '"gpu_count" >= 0' },
+  ],
+  uniques: [
+    { name: 'machines_public_domain_public_port_unique', properties: ['publicDomain', 'publicPort'] },
+    {
+      name: 'machines_ip_ssh_port_live',
+      expression:
+        'create unique index "machines_ip_ssh_port_live" on "machines" ("ip", "ssh_port") where "deleted_at" is null',
+    },
+  ],
 });
 export type IMachine = InferEntity<typeof Machine>;

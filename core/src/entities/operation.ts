@@ -23,7 +23,7 @@ export const Operation = defineEntity({
     input: p.json<Record<string, unknown>>().nullable(),
     result: p.json<Record<string, unknown>>().nullable(),
     error: p.text().nullable(),
-    requestedBy: p.manyToOne(User).ref().nullable().deleteRule('set null'),
+    requestedBy: p.manyToOne(User).ref().nullable().fieldName('requested_by').deleteRule('set null'),
     finishedAt: p.datetime().nullable(),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),

@@ -8,7 +8,7 @@ export const SshKey = defineEntity({
   name: 'SshKey',
   tableName: 'ssh_keys',
   properties: (p) => ({
-    id: p.integer().primary().autoincrement(),
+    id: p.integer().primary().autoincrement().generated('by default as identity'),
     user: p.manyToOne(User).ref().deleteRule('cascade'),
     tenant: p.manyToOne(Tenant).ref().deleteRule('cascade'),
     name: p.string(),

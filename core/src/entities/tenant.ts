@@ -7,7 +7,7 @@ export const Tenant = defineEntity({
   name: 'Tenant',
   tableName: 'tenants',
   properties: (p) => ({
-    id: p.integer().primary().autoincrement(),
+    id: p.integer().primary().autoincrement().generated('by default as identity'),
     name: p.string(),
     companyCode: p.string().unique(),
     status: p.enum([...TENANT_STATUSES]).default('active'),

@@ -8,7 +8,7 @@ export const User = defineEntity({
   name: 'User',
   tableName: 'users',
   properties: (p) => ({
-    id: p.integer().primary().autoincrement(),
+    id: p.integer().primary().autoincrement().generated('by default as identity'),
     tenant: p.manyToOne(Tenant).ref().nullable().deleteRule('restrict'),
     username: p.string().unique(),
     passwordHash: p.string().hidden().lazy(),
@@ -24,5 +24,13 @@ export const User = defineEntity({
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   }),
+  indexes: [{ name: 'users_tenant_id_index', properties: ['tenant'] }],
+  checks: [
+    {
+      // admins have no tenant; customers have a tenant and a tenant role
+      name: 'users_tenant_matches_role',
+      expression: `("role" = 'admin' and "tenant_id" is null and "tenant_role" is null) or ("role" = 'customer' and "tenant_id" is not null and "tenant_role" is not null)`,
+    },
+  ],
 });
 export type IUser = InferEntity<typeof User>;
