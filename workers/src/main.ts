@@ -1,0 +1,49 @@
+// Entry of the control-plane worker process: config, logger, database + Redis, worker, graceful
+// SIGTERM/SIGINT (running activities get SHUTDOWN_GRACE_MS, then connections close).
+import pino from 'pino';
+import { loadControlWorkerConfig } from './config';
+import { buildControlActivities, openControlResources } from './control-activities';
+import { startControlWorker } from './control-worker';
+
+async function main(): Promise<void> {
+  const config = loadControlWorkerConfig();
+  const logger = pino({ name: 'control-worker', level: config.logLevel });
+  const resources = await openControlResources(
+    { databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, redisUrl: config.redisUrl },
+    logger,
+  );
+  try {
+    const running = await startControlWorker({
+      connection: { address: config.temporal.address },
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      workflowBundlePath: config.workflowBundlePath,
+      activities: buildControlActivities(resources, logger),
+      logger,
+      shutdownGraceMs: config.shutdownGraceMs,
+    });
+
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      running.shutdown().catch((err: unknown) => logger.error({ err }, 'shutdown failed'));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+
+    await running.done;
+  } finally {
+    await resources.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    // Also reached before the logger exists (bad configuration): plain stderr and a non-zero exit.
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
