@@ -18,7 +18,8 @@ docker_healthy() { [ -S "$DOCKER_SOCK" ] && dk version --format '{{.Server.Versi
 start_docker() {
   docker_healthy && return 0
   (
-    # Several scripts/tests may race to start it: one wins, the others wait and reuse it.
+    # Several scripts/tests may race to start it: one wins, the others wait and reuse it. (dockerd
+    # must not inherit the lock's descriptor, or it would hold the lock for its whole life.)
     exec 9>"$RUN/docker-start.lock"
     flock 9
     docker_healthy && exit 0
@@ -32,7 +33,7 @@ start_docker() {
     nohup dockerd --data-root "$DATA/docker" --exec-root "$RUN/docker-exec" -H "$DOCKER_HOST_URL" \
       --pidfile "$RUN/dockerd.pid" --bridge=none --iptables=false --ip-masq=false \
       --storage-driver overlay2 --log-level warn \
-      >"$LOGS/dockerd.log" 2>&1 </dev/null &
+      >"$LOGS/dockerd.log" 2>&1 </dev/null 9>&- &
     wait_for 60 dockerd docker_healthy
   )
 }
