@@ -3,6 +3,7 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const moduleNameMapper = {
   '^@remotegpu/core/contracts$': '<rootDir>/core/src/contracts/index.ts',
+  '^@remotegpu/activities/host$': '<rootDir>/activities/src/host/index.ts',
   '^@remotegpu/(core|activities|workflows)$': '<rootDir>/$1/src/index.ts',
 };
 const common = {

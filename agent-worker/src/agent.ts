@@ -5,7 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { hostTaskQueue } from '@remotegpu/core/contracts';
 import type { Logger } from 'pino';
 import type { AgentConfig } from './config';
-import { createHostActivities, createNodeHostDeps, type HostActivityDeps } from '@remotegpu/activities';
+import { createHostActivities, createNodeHostDeps, type HostActivityDeps } from '@remotegpu/activities/host';
 import { readHeartbeatGpus } from './gpu-metrics';
 import { HeartbeatSender } from './heartbeat';
 import { AGENT_VERSION } from './version';

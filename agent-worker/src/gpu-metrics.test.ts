@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createCommandRunner } from '@remotegpu/activities';
+import { createCommandRunner } from '@remotegpu/activities/host';
 import { heartbeatGpusFromQuery, readHeartbeatGpus } from './gpu-metrics';
 
 const fixtures = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'nvidia-smi');

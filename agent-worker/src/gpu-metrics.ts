@@ -1,6 +1,6 @@
 // GPU figures for the heartbeat: the host activities' nvidia-smi query and parser, reduced to the
 // heartbeat's snake_case shape. A missing or failing nvidia-smi yields no GPUs, never an exception.
-import { GPU_QUERY_FIELDS, parseGpuQuery, type CommandRunner } from '@remotegpu/activities';
+import { GPU_QUERY_FIELDS, parseGpuQuery, type CommandRunner } from '@remotegpu/activities/host';
 import type { AgentHeartbeatGpu } from '@remotegpu/core/contracts';
 
 const GPU_QUERY_ARGS = [`--query-gpu=${GPU_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];

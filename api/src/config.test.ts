@@ -31,7 +31,12 @@ describe('loadConfig', () => {
     expect(config.auth.accessTokenTtlSeconds).toBe(3600);
     expect(config.auth.refreshTokenTtlSeconds).toBe(7 * 86_400);
     expect(config.s3).toMatchObject({ endPoint: '127.0.0.1', port: 19000, useSSL: false, bucket: 'bucket' });
-    expect(config.temporal).toEqual({ address: '127.0.0.1:17233', namespace: 'default', controlTaskQueue: 'control-plane' });
+    expect(config.temporal).toEqual({
+      address: '127.0.0.1:17233',
+      namespace: 'default',
+      controlTaskQueue: 'control-plane',
+      uiUrl: 'http://127.0.0.1:18233',
+    });
     expect(config.logLevel).toBe('info');
   });
 
@@ -50,7 +55,9 @@ describe('loadConfig', () => {
 
   it('builds the database URL from PG_* and names each missing one', () => {
     const pg = { PG_HOST: 'db', PG_PORT: '5432', PG_USER: 'u@x', PG_PASSWORD: 'p w', PG_DATABASE: 'd' };
-    expect(loadConfig({ ...valid, DATABASE_URL: undefined, ...pg }).databaseUrl).toBe('postgresql://u%40x:p%20w@db:5432/d');
+    expect(loadConfig({ ...valid, DATABASE_URL: undefined, ...pg }).databaseUrl).toBe(
+      'postgresql://u%40x:p%20w@db:5432/d',
+    );
     expect(issuesOf({ ...valid, DATABASE_URL: undefined, PG_HOST: 'db' })).toEqual([
       'PG_PORT: is required when DATABASE_URL is not set',
       'PG_USER: is required when DATABASE_URL is not set',
@@ -59,7 +66,13 @@ describe('loadConfig', () => {
   });
 
   it('derives Redis and S3 endpoints from ports', () => {
-    const config = loadConfig({ ...valid, REDIS_URL: undefined, REDIS_PORT: '6380', S3_ENDPOINT: undefined, S3_PORT: '9000' });
+    const config = loadConfig({
+      ...valid,
+      REDIS_URL: undefined,
+      REDIS_PORT: '6380',
+      S3_ENDPOINT: undefined,
+      S3_PORT: '9000',
+    });
     expect(config.redisUrl).toBe('redis://127.0.0.1:6380');
     expect(config.s3).toMatchObject({ endPoint: '127.0.0.1', port: 9000, useSSL: false });
   });

@@ -27,6 +27,9 @@ const envSchema = z
     TEMPORAL_ADDRESS: z.string().trim().min(1, { error: 'expected host:port' }),
     TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
     CONTROL_TASK_QUEUE: z.string().trim().min(1).default('control-plane'),
+    TEMPORAL_UI_PORT: port.default(18233),
+    /** Base URL of the Temporal Web UI for operation links; default http://127.0.0.1:<TEMPORAL_UI_PORT>. */
+    TEMPORAL_UI_URL: z.url({ error: 'expected an http(s):// URL' }).optional(),
     S3_ENDPOINT: z.url({ error: 'expected an http(s):// URL' }).optional(),
     S3_HOST: z.string().trim().min(1).default('127.0.0.1'),
     S3_PORT: port.optional(),
@@ -38,9 +41,7 @@ const envSchema = z
     JWT_SECRET: z.string({ error: 'is required' }).min(32, { error: 'must be at least 32 characters' }),
     ACCESS_TOKEN_TTL_MINUTES: positiveInt.max(1440).default(60),
     REFRESH_TOKEN_TTL_DAYS: positiveInt.max(365).default(7),
-    AGENT_CREDENTIALS_KEY: z
-      .string({ error: 'is required' })
-      .min(32, { error: 'must be at least 32 characters' }),
+    AGENT_CREDENTIALS_KEY: z.string({ error: 'is required' }).min(32, { error: 'must be at least 32 characters' }),
     LOGIN_MAX_FAILURES_PER_MINUTE: positiveInt.default(5),
     HOST_PING_TIMEOUT_SECONDS: positiveInt.max(300).default(10),
     TRUST_PROXY: bool.default(false),
@@ -49,7 +50,8 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (!env.DATABASE_URL) {
       for (const key of ['PG_HOST', 'PG_PORT', 'PG_USER', 'PG_DATABASE'] as const) {
-        if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when DATABASE_URL is not set' });
+        if (env[key] === undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is required when DATABASE_URL is not set' });
       }
     }
     if (!env.REDIS_URL && env.REDIS_PORT === undefined) {
@@ -65,8 +67,16 @@ export interface ApiConfig {
   port: number;
   databaseUrl: string;
   redisUrl: string;
-  temporal: { address: string; namespace: string; controlTaskQueue: string };
-  s3: { endPoint: string; port: number; useSSL: boolean; region: string; accessKey: string; secretKey: string; bucket: string };
+  temporal: { address: string; namespace: string; controlTaskQueue: string; uiUrl: string };
+  s3: {
+    endPoint: string;
+    port: number;
+    useSSL: boolean;
+    region: string;
+    accessKey: string;
+    secretKey: string;
+    bucket: string;
+  };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -114,7 +124,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ApiConfig {
     port: env.API_PORT,
     databaseUrl,
     redisUrl: env.REDIS_URL ?? `redis://${env.REDIS_HOST}:${env.REDIS_PORT}`,
-    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, controlTaskQueue: env.CONTROL_TASK_QUEUE },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      controlTaskQueue: env.CONTROL_TASK_QUEUE,
+      uiUrl: env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
+    },
     s3: {
       ...s3Endpoint(env),
       region: env.S3_REGION,
