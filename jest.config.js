@@ -1,6 +1,9 @@
 // One jest run, three projects: pure unit tests, integration/e2e tests against the real services
 // started by scripts/up, and the web app's unit tests. Benchmarks run only through `npm run bench`.
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
 const moduleNameMapper = {
   '^@remotegpu/core/contracts$': '<rootDir>/core/src/contracts/index.ts',
   '^@remotegpu/activities/host$': '<rootDir>/activities/src/host/index.ts',
@@ -21,7 +24,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: [`<rootDir>/${serverFolders}/**/*.test.ts`, '<rootDir>/tests/unit/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'],
+      testMatch: [
+        `<rootDir>/${serverFolders}/**/*.test.ts`,
+        '<rootDir>/tests/unit/**/*.test.ts',
+        '<rootDir>/bench/**/*.test.ts',
+      ],
       testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.int\\.test\\.ts$', '\\.bench\\.test\\.ts$'],
     },
     {

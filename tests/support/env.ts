@@ -19,7 +19,10 @@ function readEnvFile(file: string): Record<string, string> {
   return out;
 }
 
-const fileConfig = { ...readEnvFile(path.join(repoRoot, '.env.defaults')), ...readEnvFile(path.join(repoRoot, '.env')) };
+const fileConfig = {
+  ...readEnvFile(path.join(repoRoot, '.env.defaults')),
+  ...readEnvFile(path.join(repoRoot, '.env')),
+};
 export function setting(key: string): string {
   const value = process.env[key] ?? fileConfig[key];
   if (value === undefined) throw new Error(`setting ${key} is missing from .env.defaults`);

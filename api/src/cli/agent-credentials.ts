@@ -31,6 +31,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`agent-credentials: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `agent-credentials: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });
