@@ -5,7 +5,6 @@
 // Output: {"ok":true,"result":…} or {"ok":false,"error":{"message","type","nonRetryable"}} (exit 1).
 'use strict';
 // Plain CommonJS: runs with the bare node binary inside the container, no build step.
-/* eslint-disable @typescript-eslint/no-require-imports */
 const fs = require('node:fs');
 const path = require('node:path');
 
