@@ -110,6 +110,12 @@ export async function startTestApi(options: StartTestApiOptions = {}): Promise<T
   const config = options.configure ? options.configure(base) : base;
 
   const orm = await MikroORM.init(createOrmConfig({ clientUrl: config.databaseUrl, pool: { min: 0, max: 5 } }));
+  // Every scratch database numbers its users and tenants from 1, but Redis is shared by all test files
+  // (refresh-token families, idempotency keys are keyed by user id): start each file at a random offset.
+  for (const table of ['users', 'tenants']) {
+    const start = 1_000_000 + Math.floor(Math.random() * 1e9);
+    await orm.em.getConnection().execute(`select setval(pg_get_serial_sequence('${table}', 'id'), ${start})`);
+  }
   if (options.seed !== false) {
     await seed(orm.em.fork(), { adminPassword: TEST_ADMIN_PASSWORD });
     await orm.em.fork().nativeUpdate(User, { username: TEST_ADMIN_USERNAME }, { mustChangePassword: false });
