@@ -32,6 +32,7 @@ import { customerMachineRoutes } from './modules/customer-machines/customer-mach
 import { CustomerMachineService } from './modules/customer-machines/customer-machine-service';
 import { machineRoutes } from './modules/machines/machine-routes';
 import { MachineService } from './modules/machines/machine-service';
+import { customerOperationRoutes } from './modules/operations/customer-operations-routes';
 import { OperationService, operationRoutes } from './modules/operations/operation-routes';
 import { createFleetModule, type FleetModule } from './modules/monitoring/fleet-module';
 import { openApiDocument } from './openapi/document';
@@ -113,7 +114,7 @@ export function createApp(deps: AppDeps): Express & { locals: { services: AppSer
       new MachineService({ issueAgentCredential: (em, id) => agentCredentials.issue(em, id), temporalUi, now }),
     ),
   );
-  admin.use(allocationRoutes(new AllocationService(lifecycle)));
+  admin.use(allocationRoutes(new AllocationService(lifecycle), { redis }));
   admin.use(operationRoutes(new OperationService({ temporal: deps.temporal, temporalUi })));
   admin.use(
     '/hosts',
@@ -135,6 +136,11 @@ export function createApp(deps: AppDeps): Express & { locals: { services: AppSer
   customer.use('/machines', customerMachineRoutes(new CustomerMachineService({ ...lifecycle, redis }), guards));
   customer.use('/machines', fleet.customerMachineMetricsRouter);
   app.use('/api/v1/customer', customer);
+  // Any signed-in user; customers see only their tenant's operations.
+  app.use(
+    '/api/v1/operations',
+    customerOperationRoutes(new OperationService({ temporal: deps.temporal, temporalUi }), guards),
+  );
 
   app.use((req, _res, next) => next(new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware);

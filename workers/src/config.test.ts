@@ -16,7 +16,21 @@ describe('control worker config', () => {
       workflowBundlePath: undefined,
       shutdownGraceMs: 30_000,
       logLevel: 'info',
+      fleet: { offlineAfterMs: 20_000, healthEverySeconds: 10, schedulesEnabled: true },
     });
+  });
+
+  it('creates the fleet schedules only for the production queue unless told otherwise', () => {
+    expect(loadControlWorkerConfig({ ...env, CONTROL_TASK_QUEUE: 'test-q' }).fleet.schedulesEnabled).toBe(false);
+    expect(loadControlWorkerConfig({ ...env, FLEET_SCHEDULES_ENABLED: 'false' }).fleet.schedulesEnabled).toBe(false);
+    expect(
+      loadControlWorkerConfig({
+        ...env,
+        CONTROL_TASK_QUEUE: 'x',
+        FLEET_SCHEDULES_ENABLED: '1',
+        FLEET_OFFLINE_AFTER_SECONDS: '45',
+      }).fleet,
+    ).toEqual({ offlineAfterMs: 45_000, healthEverySeconds: 10, schedulesEnabled: true });
   });
 
   it('builds the database URL from the PG_* keys, escaping them', () => {

@@ -25,6 +25,11 @@ const envSchema = z
     WORKFLOW_BUNDLE_PATH: text.optional(),
     SHUTDOWN_GRACE_MS: z.coerce.number({ error: 'expected a number' }).int().min(0).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Fleet health: a machine whose last heartbeat is older than this is offline. */
+    FLEET_OFFLINE_AFTER_SECONDS: z.coerce.number({ error: 'expected a number' }).int().min(5).max(3600).default(20),
+    FLEET_HEALTH_EVERY_SECONDS: z.coerce.number({ error: 'expected a number' }).int().min(1).max(3600).default(10),
+    /** Create/update the fleet Schedules at start; default only for the production queue, so test workers never retarget them. */
+    FLEET_SCHEDULES_ENABLED: z.enum(['true', 'false', '1', '0']).optional(),
   })
   .superRefine((env, ctx) => {
     if (!env.DATABASE_URL) {
@@ -49,6 +54,7 @@ export interface ControlWorkerConfig {
   workflowBundlePath?: string;
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  fleet: { offlineAfterMs: number; healthEverySeconds: number; schedulesEnabled: boolean };
 }
 
 export class ConfigError extends Error {
@@ -76,5 +82,13 @@ export function loadControlWorkerConfig(env: NodeJS.ProcessEnv = process.env): C
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
+    fleet: {
+      offlineAfterMs: e.FLEET_OFFLINE_AFTER_SECONDS * 1000,
+      healthEverySeconds: e.FLEET_HEALTH_EVERY_SECONDS,
+      schedulesEnabled:
+        e.FLEET_SCHEDULES_ENABLED === undefined
+          ? e.CONTROL_TASK_QUEUE === 'control-plane'
+          : e.FLEET_SCHEDULES_ENABLED === 'true' || e.FLEET_SCHEDULES_ENABLED === '1',
+    },
   };
 }

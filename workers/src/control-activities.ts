@@ -36,11 +36,21 @@ export async function openControlResources(
   };
 }
 
-export function buildControlActivities(resources: Pick<ControlResources, 'orm' | 'redis'>, logger: Logger) {
+export function buildControlActivities(
+  resources: Pick<ControlResources, 'orm' | 'redis'>,
+  logger: Logger,
+  fleet: { offlineAfterMs?: number } = {},
+) {
   const clock = { now: () => new Date() };
   const log = logger.child({ component: 'control-activities' });
   return {
     ...createControlActivities({ orm: resources.orm, clock, log }),
-    ...createFleetActivities({ orm: resources.orm, redis: resources.redis, clock, log }),
+    ...createFleetActivities({
+      orm: resources.orm,
+      redis: resources.redis,
+      clock,
+      log,
+      liveness: fleet.offlineAfterMs ? { offlineAfterMs: fleet.offlineAfterMs } : {},
+    }),
   };
 }

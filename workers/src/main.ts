@@ -1,9 +1,11 @@
 // Entry of the control-plane worker process: config, logger, database + Redis, worker, graceful
 // SIGTERM/SIGINT (running activities get SHUTDOWN_GRACE_MS, then connections close).
+import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadControlWorkerConfig } from './config';
 import { buildControlActivities, openControlResources } from './control-activities';
 import { startControlWorker } from './control-worker';
+import { ensureFleetSchedules } from './schedules';
 
 async function main(): Promise<void> {
   const config = loadControlWorkerConfig();
@@ -18,10 +20,24 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowBundlePath: config.workflowBundlePath,
-      activities: buildControlActivities(resources, logger),
+      activities: buildControlActivities(resources, logger, { offlineAfterMs: config.fleet.offlineAfterMs }),
       logger,
       shutdownGraceMs: config.shutdownGraceMs,
     });
+
+    if (config.fleet.schedulesEnabled) {
+      const connection = await Connection.connect({ address: config.temporal.address });
+      try {
+        const client = new Client({ connection, namespace: config.temporal.namespace });
+        const ids = await ensureFleetSchedules(client, {
+          taskQueue: config.temporal.taskQueue,
+          fleetHealthEverySeconds: config.fleet.healthEverySeconds,
+        });
+        logger.info({ schedules: ids }, 'fleet schedules ensured');
+      } finally {
+        await connection.close();
+      }
+    }
 
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {

@@ -346,6 +346,14 @@ const operations: Operation[] = [
     errors: [401, 403, 404],
   },
   {
+    method: 'get',
+    path: '/api/v1/operations/{id}',
+    summary: "One operation; a customer sees only its tenant's operations (others are 404)",
+    tag: 'operations',
+    params: ['id'],
+    errors: [401, 404],
+  },
+  {
     method: 'post',
     path: '/api/v1/admin/operations/{id}/decision',
     summary: 'Decide on an operation waiting for an operator',

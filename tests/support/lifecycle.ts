@@ -1,0 +1,131 @@
+// Fixtures of the machine-lifecycle tests: a scratch database with the migrations applied, a tenant
+// with a customer and a real ed25519 SSH key, machines, and the control worker in-process with the
+// real control activities.
+import { createHash, randomBytes } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/core';
+import { Client as PgClient } from 'pg';
+import pino from 'pino';
+import { utils as sshUtils } from 'ssh2';
+import { Machine, SshKey, Tenant, User, createOrmConfig } from '@remotegpu/core';
+import { runMigrations } from '../../migrations/src';
+import { createControlActivities } from '../../activities/src/control';
+import { startControlWorker, type RunningControlWorker } from '../../workers/src/control-worker';
+import { setting, testEnv, uniqueSuffix } from './env';
+import { workflowBundlePath } from './global-setup';
+
+export interface LifecycleDatabase {
+  name: string;
+  url: string;
+  orm: MikroORM;
+  close(): Promise<void>;
+}
+
+async function superuser(sql: string): Promise<void> {
+  const pg = new PgClient({ connectionString: testEnv.adminDatabaseUrl });
+  await pg.connect();
+  try {
+    await pg.query(sql);
+  } finally {
+    await pg.end();
+  }
+}
+
+/** A database of this test file only, migrated to the latest schema. */
+export async function createLifecycleDatabase(prefix: string): Promise<LifecycleDatabase> {
+  const name = uniqueSuffix(`rg_${prefix}`).replace(/[^a-z0-9_]/g, '_');
+  await superuser(`CREATE DATABASE "${name}" OWNER "${setting('PG_USER')}"`);
+  const url = `postgresql://${setting('PG_USER')}:${setting('PG_PASSWORD')}@127.0.0.1:${setting('PG_PORT')}/${name}`;
+  await runMigrations(url, 'up');
+  const orm = await MikroORM.init(createOrmConfig({ clientUrl: url, pool: { min: 0, max: 6 } }));
+  return {
+    name,
+    url,
+    orm,
+    async close() {
+      await orm.close(true);
+      await superuser(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+export interface TestTenant {
+  tenantId: number;
+  userId: number;
+  unixUser: string;
+  privateKey: string;
+  publicKey: string;
+}
+
+function fingerprint(publicKey: string): string {
+  const blob = Buffer.from(publicKey.split(/\s+/)[1], 'base64');
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** A tenant with one active customer owning one ed25519 key (the private half stays in the test). */
+export async function createTenantWithKey(orm: MikroORM, label: string): Promise<TestTenant> {
+  const em = orm.em.fork();
+  const code = `${label}${randomBytes(3).toString('hex')}`.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const tenant = em.create(Tenant, { name: `Tenant ${code}`, companyCode: code, status: 'active' });
+  const user = em.create(User, {
+    tenant,
+    username: `owner-${code}`,
+    passwordHash: 'not-used-by-these-tests',
+    role: 'customer',
+    tenantRole: 'owner',
+    status: 'active',
+  });
+  const keys = sshUtils.generateKeyPairSync('ed25519', { comment: `${code}@test` });
+  const publicKey = keys.public.trim();
+  em.create(SshKey, {
+    user,
+    tenant,
+    name: 'laptop',
+    publicKey,
+    fingerprint: fingerprint(publicKey),
+    keyType: 'ssh-ed25519',
+  });
+  await em.flush();
+  return { tenantId: tenant.id, userId: user.id, unixUser: `t_${code}`.slice(0, 32), privateKey: keys.private, publicKey };
+}
+
+export async function createMachine(orm: MikroORM, id: string, ip: string): Promise<void> {
+  const em = orm.em.fork();
+  em.create(Machine, {
+    id,
+    name: id,
+    ip,
+    sshPort: 22,
+    gpuModel: 'NVIDIA H100 80GB HBM3',
+    gpuCount: 8,
+    status: 'online',
+    allocationStatus: 'idle',
+  });
+  await em.flush();
+}
+
+/** The control-plane worker in-process on its own task queue, with the real control activities. */
+export async function startLifecycleControlWorker(orm: MikroORM, taskQueue: string): Promise<RunningControlWorker> {
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  return startControlWorker({
+    connection: { address: testEnv.temporalAddress },
+    namespace: testEnv.temporalNamespace,
+    taskQueue,
+    workflowBundlePath,
+    activities: createControlActivities({ orm, clock: { now: () => new Date() }, log: logger }),
+    logger,
+    shutdownGraceMs: 1000,
+  });
+}
+
+/** Environment for a simulated host whose agent serves host-<machineId> on `temporalAddress`. */
+export function simHostAgentEnv(machineId: string, temporalAddress = testEnv.temporalAddress): Record<string, string> {
+  return {
+    MACHINE_ID: machineId,
+    TEMPORAL_ADDRESS: temporalAddress,
+    // No API in these tests: heartbeats fail harmlessly (a closed loopback port).
+    API_URL: 'http://127.0.0.1:9',
+    AGENT_KEY_ID: `key-${machineId}`,
+    AGENT_SECRET: randomBytes(24).toString('hex'),
+    LOG_LEVEL: 'info',
+  };
+}
