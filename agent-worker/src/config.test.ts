@@ -30,8 +30,19 @@ describe('agent config', () => {
       nvidiaSmiPath: 'nvidia-smi',
       dataRoot: '/home',
       logLevel: 'info',
+      metrics: { host: '127.0.0.1', port: 19465 },
     });
     expect(config.temporal.tls).toBeUndefined();
+  });
+
+  it('reads the metrics exporter address; port 0 turns it off, a bad port fails by name', () => {
+    expect(
+      loadAgentConfig([], { ...baseEnv, AGENT_METRICS_PORT: '0', AGENT_METRICS_BIND_HOST: '127.0.1.7' }).metrics,
+    ).toEqual({
+      host: '127.0.1.7',
+      port: 0,
+    });
+    expect(() => loadAgentConfig([], { ...baseEnv, AGENT_METRICS_PORT: 'x' })).toThrow(/AGENT_METRICS_PORT/);
   });
 
   it('fails fast naming every bad key', () => {

@@ -28,6 +28,10 @@ const schema = z.object({
   DATA_ROOT: text.regex(/^\//, { error: 'expected an absolute path' }).default('/home'),
   SHUTDOWN_GRACE_MS: ms.min(0).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Prometheus /metrics of the Temporal runtime; 0 disables. Bound to the host's own address (a simulated
+   * host on 127.0.1.N uses that), so several agents on one machine never share a socket. */
+  AGENT_METRICS_PORT: z.coerce.number({ error: 'expected a number' }).int().min(0).max(65535).default(19465),
+  AGENT_METRICS_BIND_HOST: text.default('127.0.0.1'),
 });
 
 export type LogLevel = z.infer<typeof schema>['LOG_LEVEL'];
@@ -48,6 +52,8 @@ export interface AgentConfig {
   dataRoot: string;
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  /** Temporal runtime metrics exporter; port 0 = off. */
+  metrics: { host: string; port: number };
 }
 
 export class AgentConfigError extends Error {
@@ -124,5 +130,6 @@ export function loadAgentConfig(
     dataRoot: c.DATA_ROOT,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
     logLevel: c.LOG_LEVEL,
+    metrics: { host: c.AGENT_METRICS_BIND_HOST, port: c.AGENT_METRICS_PORT },
   };
 }

@@ -2,10 +2,13 @@
 import pino from 'pino';
 import { startAgent } from './agent';
 import { loadAgentConfig } from './config';
+import { installRuntimeMetrics } from './runtime-metrics';
 
 async function main(): Promise<void> {
   const config = loadAgentConfig();
   const logger = pino({ name: 'agent-worker', level: config.logLevel, base: { machineId: config.machineId } });
+  // Before any Temporal connection: the runtime is created once, with the exporter or without.
+  installRuntimeMetrics(config.metrics, logger);
   const agent = await startAgent(config, logger);
 
   let stopping = false;

@@ -138,6 +138,8 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
       API_URL: 'http://127.0.0.1:9',
       DATA_ROOT: '/tmp',
       LOG_LEVEL: 'info',
+      // Metrics exporter off unless a test asks for it: parallel agents would share the default port.
+      AGENT_METRICS_PORT: '0',
       ...options.env,
     },
     readyPattern: /agent worker started/,
@@ -168,6 +170,7 @@ export async function startControlWorkerProcess(options: ControlWorkerProcessOpt
       WORKFLOW_BUNDLE_PATH: options.workflowBundlePath,
       SHUTDOWN_GRACE_MS: '2000',
       LOG_LEVEL: 'info',
+      CONTROL_WORKER_METRICS_PORT: '0',
       ...options.env,
     },
     readyPattern: /control worker started/,

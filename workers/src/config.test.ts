@@ -17,7 +17,18 @@ describe('control worker config', () => {
       shutdownGraceMs: 30_000,
       logLevel: 'info',
       fleet: { offlineAfterMs: 20_000, healthEverySeconds: 10, schedulesEnabled: true },
+      metrics: { host: '127.0.0.1', port: 19464 },
     });
+  });
+
+  it('reads the metrics exporter address; port 0 turns it off, a bad port fails by name', () => {
+    expect(
+      loadControlWorkerConfig({ ...env, CONTROL_WORKER_METRICS_PORT: '0', CONTROL_WORKER_METRICS_BIND_HOST: '0.0.0.0' })
+        .metrics,
+    ).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(() => loadControlWorkerConfig({ ...env, CONTROL_WORKER_METRICS_PORT: '70000' })).toThrow(
+      /CONTROL_WORKER_METRICS_PORT/,
+    );
   });
 
   it('creates the fleet schedules only for the production queue unless told otherwise', () => {

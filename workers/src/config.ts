@@ -30,6 +30,9 @@ const envSchema = z
     FLEET_HEALTH_EVERY_SECONDS: z.coerce.number({ error: 'expected a number' }).int().min(1).max(3600).default(10),
     /** Create/update the fleet Schedules at start; default only for the production queue, so test workers never retarget them. */
     FLEET_SCHEDULES_ENABLED: z.enum(['true', 'false', '1', '0']).optional(),
+    /** Prometheus /metrics of the Temporal runtime; 0 disables. Own key so the agent's port never collides. */
+    CONTROL_WORKER_METRICS_PORT: z.coerce.number({ error: 'expected a number' }).int().min(0).max(65535).default(19464),
+    CONTROL_WORKER_METRICS_BIND_HOST: text.default('127.0.0.1'),
   })
   .superRefine((env, ctx) => {
     if (!env.DATABASE_URL) {
@@ -55,6 +58,8 @@ export interface ControlWorkerConfig {
   shutdownGraceMs: number;
   logLevel: LogLevel;
   fleet: { offlineAfterMs: number; healthEverySeconds: number; schedulesEnabled: boolean };
+  /** Temporal runtime metrics exporter; port 0 = off. */
+  metrics: { host: string; port: number };
 }
 
 export class ConfigError extends Error {
@@ -90,5 +95,6 @@ export function loadControlWorkerConfig(env: NodeJS.ProcessEnv = process.env): C
           ? e.CONTROL_TASK_QUEUE === 'control-plane'
           : e.FLEET_SCHEDULES_ENABLED === 'true' || e.FLEET_SCHEDULES_ENABLED === '1',
     },
+    metrics: { host: e.CONTROL_WORKER_METRICS_BIND_HOST, port: e.CONTROL_WORKER_METRICS_PORT },
   };
 }

@@ -1,8 +1,14 @@
 // The control activities' dependencies (database, Redis, clock) opened once per worker process, and
 // the activity object the control worker registers.
 import { MikroORM } from '@mikro-orm/postgresql';
-import { createControlActivities, createFleetActivities } from '@remotegpu/activities';
+import {
+  createControlActivities,
+  createFleetActivities,
+  withOperationEvents,
+  type OperationEventPublisher,
+} from '@remotegpu/activities';
 import { createOrmConfig } from '@remotegpu/core';
+import { OPERATION_EVENTS_CHANNEL } from '@remotegpu/core/contracts';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -36,6 +42,15 @@ export async function openControlResources(
   };
 }
 
+/** operation_update events on the Redis channel every API process relays to its WebSocket clients. */
+export function redisOperationEventPublisher(redis: Pick<Redis, 'publish'>): OperationEventPublisher {
+  return {
+    async publish(event) {
+      await redis.publish(OPERATION_EVENTS_CHANNEL, JSON.stringify(event));
+    },
+  };
+}
+
 export function buildControlActivities(
   resources: Pick<ControlResources, 'orm' | 'redis'>,
   logger: Logger,
@@ -44,7 +59,12 @@ export function buildControlActivities(
   const clock = { now: () => new Date() };
   const log = logger.child({ component: 'control-activities' });
   return {
-    ...createControlActivities({ orm: resources.orm, clock, log }),
+    ...withOperationEvents(createControlActivities({ orm: resources.orm, clock, log }), {
+      orm: resources.orm,
+      publisher: redisOperationEventPublisher(resources.redis),
+      clock,
+      log,
+    }),
     ...createFleetActivities({
       orm: resources.orm,
       redis: resources.redis,

@@ -5,11 +5,14 @@ import pino from 'pino';
 import { loadControlWorkerConfig } from './config';
 import { buildControlActivities, openControlResources } from './control-activities';
 import { startControlWorker } from './control-worker';
+import { installRuntimeMetrics } from './runtime-metrics';
 import { ensureFleetSchedules } from './schedules';
 
 async function main(): Promise<void> {
   const config = loadControlWorkerConfig();
   const logger = pino({ name: 'control-worker', level: config.logLevel });
+  // Before any Temporal connection: the runtime is created once, with the exporter or without.
+  installRuntimeMetrics(config.metrics, logger);
   const resources = await openControlResources(
     { databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, redisUrl: config.redisUrl },
     logger,

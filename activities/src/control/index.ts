@@ -1,6 +1,13 @@
 export { createControlActivities } from './lifecycle-activities';
 export type { ControlActivityDeps } from './deps';
 export {
+  withOperationEvents,
+  operationUpdateOf,
+  OPERATION_WRITING_ACTIVITIES,
+  type OperationEventPublisher,
+  type OperationUpdate,
+} from './operation-events';
+export {
   reserveMachine,
   reserveMachines,
   newAllocationId,

@@ -38,6 +38,7 @@ const operations: Operation[] = [
     errors: [503],
   },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'ops', auth: false },
+  { method: 'get', path: '/api/v1/openapi.json', summary: 'This OpenAPI document', tag: 'ops', auth: false },
   {
     method: 'post',
     path: '/api/v1/auth/login',
