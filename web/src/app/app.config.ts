@@ -7,9 +7,10 @@ import {
   provideZonelessChangeDetection,
 } from '@angular/core';
 import { MatIconRegistry } from '@angular/material/icon';
-import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { TitleStrategy, provideRouter, withComponentInputBinding } from '@angular/router';
 import { provideEchartsCore } from 'ngx-echarts';
 import { routes } from './app.routes';
+import { PageTitleStrategy } from './shared/i18n/page-title.strategy';
 import { authInterceptor, envelopeInterceptor } from './shared/api/interceptors';
 import { ThemeService } from './shared/theme/theme.service';
 
@@ -18,10 +19,11 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
     provideRouter(routes, withComponentInputBinding()),
+    { provide: TitleStrategy, useClass: PageTitleStrategy },
     // envelope first = outermost: it also sees failures that the auth interceptor could not recover from.
     provideHttpClient(withInterceptors([envelopeInterceptor, authInterceptor])),
     // echarts is loaded only when a chart is first shown (keeps it out of the initial bundle).
-    provideEchartsCore({ echarts: () => import('echarts') }),
+    provideEchartsCore({ echarts: () => import('./shared/ui/echarts-lite').then((m) => m.echarts) }),
     provideAppInitializer(() => {
       inject(ThemeService);
       inject(MatIconRegistry).setDefaultFontSetClass('material-icons');

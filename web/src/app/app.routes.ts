@@ -4,11 +4,13 @@ import { authGuard, guestGuard, homeRedirectGuard, ownerGuard, roleGuard } from 
 export const routes: Routes = [
   {
     path: 'login',
+    title: 'login.submit',
     canActivate: [guestGuard],
     loadComponent: () => import('./pages/login/login-page').then((m) => m.LoginPage),
   },
   {
     path: 'change-password',
+    title: 'password.title',
     canActivate: [authGuard],
     loadComponent: () => import('./pages/change-password/change-password-page').then((m) => m.ChangePasswordPage),
   },
@@ -20,6 +22,7 @@ export const routes: Routes = [
       { path: '', pathMatch: 'full', canActivate: [homeRedirectGuard], children: [] },
       {
         path: 'profile',
+        title: 'profile.title',
         loadComponent: () => import('./pages/profile/profile-page').then((m) => m.ProfilePage),
       },
       {
@@ -34,18 +37,22 @@ export const routes: Routes = [
           { path: '', pathMatch: 'full', redirectTo: 'machines' },
           {
             path: 'machines',
+            title: 'my.title',
             loadComponent: () => import('./pages/customer/my-machines-page').then((m) => m.MyMachinesPage),
           },
           {
             path: 'machines/:id',
+            title: 'machine.detail',
             loadComponent: () => import('./pages/customer/my-machine-detail-page').then((m) => m.MyMachineDetailPage),
           },
           {
             path: 'keys',
+            title: 'keys.title',
             loadComponent: () => import('./pages/customer/ssh-keys-page').then((m) => m.SshKeysPage),
           },
           {
             path: 'members',
+            title: 'members.title',
             canActivate: [ownerGuard],
             loadComponent: () => import('./pages/customer/members-page').then((m) => m.MembersPage),
           },

@@ -198,6 +198,8 @@ export class DashboardPage implements OnInit {
   ]);
 
   ngOnInit(): void {
+    // Fetch the chart library while the figures load, not after the trend arrives (first render time).
+    void import('../../shared/ui/echarts-lite');
     this.load();
   }
 

@@ -14,6 +14,8 @@ import { StatusChip } from '../../shared/ui/status-chip';
 import { AllocateDialog, ExtendDialog, ReclaimDialog } from './allocation-dialogs';
 import { temporalWorkflowUrl } from './temporal-link';
 
+const FOLLOW_OPERATION_MS = 2000;
+
 @Component({
   selector: 'rg-machine-detail-page',
   imports: [
@@ -235,6 +237,8 @@ export class MachineDetailPage implements OnInit, OnDestroy {
   });
   private subscription?: Subscription;
   private timer?: ReturnType<typeof setInterval>;
+  private followTimer?: ReturnType<typeof setTimeout>;
+  private destroyed = false;
 
   ngOnInit(): void {
     void this.load();
@@ -246,12 +250,20 @@ export class MachineDetailPage implements OnInit, OnDestroy {
   }
 
   ngOnDestroy(): void {
+    this.destroyed = true;
     this.subscription?.unsubscribe();
     clearInterval(this.timer);
+    clearTimeout(this.followTimer);
   }
 
   async load(): Promise<void> {
-    this.machine.set(await this.api.get<MachineDetail>(`/admin/machines/${encodeURIComponent(this.id())}`));
+    const machine = await this.api.get<MachineDetail>(`/admin/machines/${encodeURIComponent(this.id())}`);
+    this.machine.set(machine);
+    // The control plane does not publish operation progress on the socket (yet): while an operation of this
+    // machine is in flight, re-read it so its steps are shown live until it ends.
+    clearTimeout(this.followTimer);
+    const inFlight = machine.recent_operations.some((op) => op.status === 'pending' || op.status === 'running');
+    if (inFlight && !this.destroyed) this.followTimer = setTimeout(() => void this.load(), FOLLOW_OPERATION_MS);
   }
 
   temporalUrl(workflowId: string): string {

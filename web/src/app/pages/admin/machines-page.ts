@@ -103,7 +103,7 @@ import { AllocateDialog, ReclaimDialog } from './allocation-dialogs';
                 [checked]="allSelected()"
                 [indeterminate]="selection.hasValue() && !allSelected()"
                 (change)="toggleAll()"
-                aria-label="select all"
+                [aria-label]="'machine.selectAll' | t"
               />
             </th>
             <td mat-cell *matCellDef="let m">
@@ -111,7 +111,7 @@ import { AllocateDialog, ReclaimDialog } from './allocation-dialogs';
                 [checked]="selection.isSelected(m.id)"
                 [disabled]="m.allocation_status !== 'idle'"
                 (change)="selection.toggle(m.id)"
-                [attr.aria-label]="m.name"
+                [aria-label]="m.name"
               />
             </td>
           </ng-container>
