@@ -173,9 +173,12 @@ describe('allocation and reclaim on a simulated host', () => {
       host: HOST_IP,
       username: tenant.unixUser,
       privateKey: tenant.privateKey,
-      command: 'mkdir -p ~/project && echo secret > ~/project/data.txt && (nohup sleep 3600 >/dev/null 2>&1 </dev/null &)',
+      command:
+        'mkdir -p ~/project && echo secret > ~/project/data.txt && (nohup sleep 3600 >/dev/null 2>&1 </dev/null &)',
     });
-    await eventually(async () => expect((await host.exec(['pgrep', '-u', tenant.unixUser, 'sleep'])).stdout.trim()).not.toBe(''));
+    await eventually(async () =>
+      expect((await host.exec(['pgrep', '-u', tenant.unixUser, 'sleep'])).stdout.trim()).not.toBe(''),
+    );
 
     const operationId = await reclaimNow(allocationId, 'e2e reclaim');
     await expectReclaimedAndClean(allocationId, HOST_IP);

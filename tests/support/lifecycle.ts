@@ -1,6 +1,6 @@
 // Fixtures of the machine-lifecycle tests: a scratch database with the migrations applied, a tenant
 // with a customer and a real ed25519 SSH key, machines, and the control worker in-process with the
-// real control activities.
+// control activities the real control worker registers.
 import { createHash, randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/core';
 import { Client as PgClient } from 'pg';
@@ -8,7 +8,8 @@ import pino from 'pino';
 import { utils as sshUtils } from 'ssh2';
 import { Machine, SshKey, Tenant, User, createOrmConfig } from '@remotegpu/core';
 import { runMigrations } from '../../migrations/src';
-import { createControlActivities } from '../../activities/src/control';
+import { Redis } from 'ioredis';
+import { buildControlActivities, type ControlResources } from '../../workers/src/control-activities';
 import { startControlWorker, type RunningControlWorker } from '../../workers/src/control-worker';
 import { setting, testEnv, uniqueSuffix } from './env';
 import { workflowBundlePath } from './global-setup';
@@ -85,7 +86,13 @@ export async function createTenantWithKey(orm: MikroORM, label: string): Promise
     keyType: 'ssh-ed25519',
   });
   await em.flush();
-  return { tenantId: tenant.id, userId: user.id, unixUser: `t_${code}`.slice(0, 32), privateKey: keys.private, publicKey };
+  return {
+    tenantId: tenant.id,
+    userId: user.id,
+    unixUser: `t_${code}`.slice(0, 32),
+    privateKey: keys.private,
+    publicKey,
+  };
 }
 
 export async function createMachine(orm: MikroORM, id: string, ip: string): Promise<void> {
@@ -103,18 +110,39 @@ export async function createMachine(orm: MikroORM, id: string, ip: string): Prom
   await em.flush();
 }
 
-/** The control-plane worker in-process on its own task queue, with the real control activities. */
+/**
+ * The control-plane worker in-process on its own task queue, with the control activities built exactly
+ * as the real worker builds them (operation_update events published on the real Redis).
+ */
 export async function startLifecycleControlWorker(orm: MikroORM, taskQueue: string): Promise<RunningControlWorker> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  return startControlWorker({
-    connection: { address: testEnv.temporalAddress },
-    namespace: testEnv.temporalNamespace,
-    taskQueue,
-    workflowBundlePath,
-    activities: createControlActivities({ orm, clock: { now: () => new Date() }, log: logger }),
-    logger,
-    shutdownGraceMs: 1000,
-  });
+  const redis = new Redis(testEnv.redisUrl, { maxRetriesPerRequest: 3 });
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  try {
+    const running = await startControlWorker({
+      connection: { address: testEnv.temporalAddress },
+      namespace: testEnv.temporalNamespace,
+      taskQueue,
+      workflowBundlePath,
+      // The fixtures' ORM is the PostgreSQL driver's, typed through @mikro-orm/core here.
+      activities: buildControlActivities({ orm: orm as unknown as ControlResources['orm'], redis }, logger),
+      logger,
+      shutdownGraceMs: 1000,
+    });
+    return {
+      ...running,
+      async shutdown() {
+        try {
+          await running.shutdown();
+        } finally {
+          await redis.quit().catch(() => redis.disconnect());
+        }
+      },
+    };
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
 }
 
 /** Environment for a simulated host whose agent serves host-<machineId> on `temporalAddress`. */

@@ -67,10 +67,10 @@ export async function allocationWorkflow(input: AllocationWorkflowInput): Promis
   try {
     const { publicKeys } = await step(operationId, 'load_ssh_keys', () => control.loadTenantSshKeys({ tenantId }));
 
-    await compensated(
-      () => step(operationId, 'ensure_user', () => host.ensureTenantUser({ username: unixUser })),
-      { step: 'disable_user', run: () => host.disableTenantUser({ username: unixUser }) },
-    );
+    await compensated(() => step(operationId, 'ensure_user', () => host.ensureTenantUser({ username: unixUser })), {
+      step: 'disable_user',
+      run: () => host.disableTenantUser({ username: unixUser }),
+    });
     await compensated(
       () => step(operationId, 'inject_ssh_keys', () => host.injectSshKeys({ username: unixUser, publicKeys })),
       { step: 'revoke_ssh_keys', run: () => host.revokeSshKeys({ username: unixUser }) },
@@ -94,7 +94,12 @@ export async function allocationWorkflow(input: AllocationWorkflowInput): Promis
     });
 
     const { startsAt, expiresAt } = await step(operationId, 'activate', () =>
-      control.activateAllocation({ allocationId, machineId, startsAt: input.startsAt, durationMonths: input.durationMonths }),
+      control.activateAllocation({
+        allocationId,
+        machineId,
+        startsAt: input.startsAt,
+        durationMonths: input.durationMonths,
+      }),
     );
 
     const leaseId = leaseWorkflowId(allocationId);

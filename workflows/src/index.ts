@@ -6,3 +6,4 @@ export { allocationWorkflow } from './allocation-workflow';
 export { leaseWorkflow, extendLeaseUpdate, reclaimNowSignal, leaseStatusQuery } from './lease-workflow';
 export { reclaimWorkflow, reclaimDecisionSignal, reclaimStatusQuery } from './reclaim-workflow';
 export { sshResetWorkflow } from './ssh-reset-workflow';
+export { tenantKeysSyncWorkflow } from './tenant-keys-sync-workflow';

@@ -180,6 +180,6 @@ export async function leaseWorkflow(input: LeaseWorkflowInput): Promise<LeaseWor
     }
     state = 'ended';
     await condition(allHandlersFinished);
-    return { allocationId, endedBy, reclaimOperationId: request.operationId };
+    return { allocationId, endedBy, reclaimOperationId: request.operationId, expiresAt, remindersSent };
   }
 }

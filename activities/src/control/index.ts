@@ -1,4 +1,5 @@
 export { createControlActivities } from './lifecycle-activities';
+export { createKeySyncActivities } from './key-sync-activities';
 export type { ControlActivityDeps } from './deps';
 export {
   withOperationEvents,

@@ -28,8 +28,7 @@ const RUNNING_TASK_STATUSES = ['pending', 'running', 'stopping'] as const;
 
 export function createControlActivities(deps: ControlActivityDeps): ControlActivities {
   const { orm, clock, log } = deps;
-  const inTransaction = <T>(work: (em: EntityManager) => Promise<T>): Promise<T> =>
-    orm.em.fork().transactional(work);
+  const inTransaction = <T>(work: (em: EntityManager) => Promise<T>): Promise<T> => orm.em.fork().transactional(work);
 
   async function upsertAlert(em: EntityManager, input: RaiseAlertInput): Promise<void> {
     const now = clock.now();
@@ -62,7 +61,13 @@ export function createControlActivities(deps: ControlActivityDeps): ControlActiv
     log?.warn({ machineId: input.machineId, kind: input.kind, details: input.details }, input.message);
   }
 
-  async function setStep(em: EntityManager, operationId: string, step: string, status: OperationStep['status'], error?: string | null) {
+  async function setStep(
+    em: EntityManager,
+    operationId: string,
+    step: string,
+    status: OperationStep['status'],
+    error?: string | null,
+  ) {
     const op = await em.findOneOrFail(Operation, operationId, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const now = clock.now().toISOString();
     const steps = op.steps.map((s) => ({ ...s }));
@@ -236,7 +241,9 @@ export function createControlActivities(deps: ControlActivityDeps): ControlActiv
           expires_at: input.expiresAt,
         };
         const now = clock.now();
-        const steps = [{ name: 'extend', status: 'succeeded' as const, startedAt: now.toISOString(), endedAt: now.toISOString() }];
+        const steps = [
+          { name: 'extend', status: 'succeeded' as const, startedAt: now.toISOString(), endedAt: now.toISOString() },
+        ];
         if (op) {
           op.status = 'succeeded';
           op.result = result;
@@ -293,13 +300,19 @@ export function createControlActivities(deps: ControlActivityDeps): ControlActiv
         await em.nativeUpdate(
           Machine,
           { id: input.machineId },
-          { allocationStatus: 'maintenance', healthNotes: `reclaim step ${input.step} failed: ${input.error}`.slice(0, 2000) },
+          {
+            allocationStatus: 'maintenance',
+            healthNotes: `reclaim step ${input.step} failed: ${input.error}`.slice(0, 2000),
+          },
         );
         await upsertAlert(em, {
           machineId: input.machineId,
           kind: 'reclaim_failed',
           severity: 'critical',
-          message: `reclaim of allocation ${input.allocationId} failed at step ${input.step}: ${input.error}`.slice(0, 2000),
+          message: `reclaim of allocation ${input.allocationId} failed at step ${input.step}: ${input.error}`.slice(
+            0,
+            2000,
+          ),
           details: { allocation_id: input.allocationId, step: input.step, error: input.error.slice(0, 2000) },
         });
       });

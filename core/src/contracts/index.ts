@@ -9,3 +9,4 @@ export * from './activity-types';
 export * from './agent-heartbeat';
 export * from './lifecycle';
 export * from './fleet';
+export * from './key-sync';

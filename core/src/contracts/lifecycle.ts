@@ -105,6 +105,9 @@ export interface LeaseWorkflowResult {
   /** How the lease ended: at expiry or through reclaimNow. */
   endedBy: 'expiry' | 'reclaim_now';
   reclaimOperationId: string;
+  /** The final expiry and the reminders raised (a query of a closed workflow needs a replay). */
+  expiresAt: string;
+  remindersSent: LeaseReminderRecord[];
 }
 
 /** Update `extend`: moves expires_at by whole calendar months. */
@@ -401,15 +404,7 @@ export function addCalendarMonths(iso: string, months: number): string {
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
   const day = Math.min(start.getUTCDate(), lastDay);
   return new Date(
-    Date.UTC(
-      y,
-      m,
-      day,
-      start.getUTCHours(),
-      start.getUTCMinutes(),
-      start.getUTCSeconds(),
-      start.getUTCMilliseconds(),
-    ),
+    Date.UTC(y, m, day, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds(), start.getUTCMilliseconds()),
   ).toISOString();
 }
 
