@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createCommandRunner } from '@remotegpu/activities/host';
 import { heartbeatGpusFromQuery, readHeartbeatGpus } from './gpu-metrics';
 
-const fixtures = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'nvidia-smi');
+const fixtures = path.resolve(__dirname, '..', '..', 'activities', 'src', 'host', 'nvidia', '__fixtures__');
 const fixture = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
 
 describe('heartbeat GPU metrics', () => {

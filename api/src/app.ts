@@ -23,6 +23,7 @@ import { checkReadiness, trackRedisErrors } from './http/readiness';
 import { forkEntityManager } from './http/request-context';
 import { requestLogging } from './http/request-logging';
 import { keyRoutes } from './keys/key-routes';
+import { KeySyncStarter } from './keys/key-sync';
 import { KeyService } from './keys/key-service';
 import { memberRoutes } from './members/member-routes';
 import { MemberService } from './members/member-service';
@@ -132,7 +133,13 @@ export function createApp(deps: AppDeps): Express & { locals: { services: AppSer
   const customer = Router();
   customer.use(guards.requireAuth, guards.requireCustomer);
   customer.use('/members', memberRoutes(new MemberService(tokens), guards));
-  customer.use('/keys', keyRoutes(new KeyService()));
+  customer.use(
+    '/keys',
+    keyRoutes(
+      new KeyService(),
+      new KeySyncStarter({ temporal: deps.temporal, controlTaskQueue: lifecycle.controlTaskQueue, logger, now }),
+    ),
+  );
   customer.use('/machines', customerMachineRoutes(new CustomerMachineService({ ...lifecycle, redis }), guards));
   customer.use('/machines', fleet.customerMachineMetricsRouter);
   app.use('/api/v1/customer', customer);

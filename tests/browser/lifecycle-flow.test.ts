@@ -6,7 +6,8 @@
 //      credentials issued for that machine).
 //   2. A new customer owner signs in for the first time (forced password change) and adds an SSH key.
 //   3. The admin allocates the host to the customer in the allocate dialog and watches the operation in the
-//      machine page, without reloading, until it ends `succeeded` with every allocation step.
+//      machine page, without reloading, until it ends `succeeded` with every allocation step; the progress
+//      is pushed over the WebSocket (operation_update), the page does not poll the machine.
 //   4. The customer sees the machine with the GPU utilisation its agent reports, pushed over the WebSocket
 //      (the list is requested once), copies the ssh command, and that command's login works with the key.
 //   5. The admin reclaims it in the reclaim dialog; the login is refused and the customer's list is empty.
@@ -124,6 +125,17 @@ function operationPanel(page: Page, kind: string) {
     .first();
 }
 
+/** GET requests of this machine's admin detail made by the page from now on (the page must not poll it). */
+function countDetailReads(page: Page): { reads: string[]; stop(): void } {
+  const reads: string[] = [];
+  const listener = (request: { method(): string; url(): string }) => {
+    if (request.method() === 'GET' && new URL(request.url()).pathname === `/api/v1/admin/machines/${machineId}`)
+      reads.push(new Date().toISOString());
+  };
+  page.on('request', listener);
+  return { reads, stop: () => page.off('request', listener) };
+}
+
 /** Waits, without touching the page, until the operation's chip reads Succeeded; returns the states seen. */
 async function watchOperation(page: Page, kind: string): Promise<string[]> {
   const chip = operationPanel(page, kind).locator('mat-expansion-panel-header .status-chip');
@@ -134,7 +146,7 @@ async function watchOperation(page: Page, kind: string): Promise<string[]> {
     const state = (await chip.textContent())?.trim() ?? '';
     if (seen[seen.length - 1] !== state) seen.push(state);
     if (state === 'Succeeded' || state === 'Failed' || Date.now() > deadline) return seen;
-    // Wait for the chip to change (the page re-reads the operation while it runs).
+    // Wait for the chip to change (operation_update messages pushed over the socket move it).
     const changed = `(() => {
       const panel = [...document.querySelectorAll('mat-expansion-panel')].find(
         (p) => p.querySelector('mat-panel-title')?.textContent?.trim() === ${JSON.stringify(kind)},
@@ -253,14 +265,22 @@ test('3. the admin allocates the host in the allocate dialog and watches the ope
   await page.getByRole('option', { name: `${companyName} (${companyCode})` }).click();
   await dialog.getByLabel('Duration (months)').fill('1');
   await dialog.getByLabel('Remark').fill('browser story');
+  const detailReads = countDetailReads(page);
   await dialog.getByRole('button', { name: 'Allocate' }).click();
   await dialog.waitFor({ state: 'detached' });
 
   const seen = await watchOperation(page, 'allocate');
+  detailReads.stop();
   expect(seen[seen.length - 1]).toBe('Succeeded');
   // It was watched in progress, not only found finished.
   expect(seen.some((state) => state === 'Pending' || state === 'Running')).toBe(true);
-  console.log(`allocate operation states seen in the page: ${seen.join(' → ')}`);
+  console.log(
+    `allocate operation states seen in the page: ${seen.join(' → ')}; machine detail read ${detailReads.reads.length}x`,
+  );
+  // Progress came over the socket: the machine is read after the dialog and when the operation ends (at most
+  // once more if an update overtook the first read), never on a timer.
+  expect(detailReads.reads.length).toBeGreaterThanOrEqual(1);
+  expect(detailReads.reads.length).toBeLessThanOrEqual(3);
 
   const panel = operationPanel(page, 'allocate');
   await panel.locator('mat-expansion-panel-header').click();
@@ -348,12 +368,17 @@ test('5. the admin reclaims it in the reclaim dialog; the login is refused and t
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('heading', { name: `Reclaim machine · ${machineId}` }).waitFor();
   await dialog.getByLabel('Reason').fill('end of the browser story');
+  const detailReads = countDetailReads(page);
   await dialog.getByRole('button', { name: 'Reclaim' }).click();
   await dialog.waitFor({ state: 'detached' });
 
   const seen = await watchOperation(page, 'reclaim');
-  console.log(`reclaim operation states seen in the page: ${seen.join(' → ')}`);
+  detailReads.stop();
+  console.log(
+    `reclaim operation states seen in the page: ${seen.join(' → ')}; machine detail read ${detailReads.reads.length}x`,
+  );
   expect(seen[seen.length - 1]).toBe('Succeeded');
+  expect(detailReads.reads.length).toBeLessThanOrEqual(3);
   await page.locator('header .status-chip', { hasText: 'Idle' }).waitFor({ timeout: 10_000 });
   await page.getByText('Not allocated').waitFor();
   const panel = operationPanel(page, 'reclaim');

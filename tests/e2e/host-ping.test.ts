@@ -168,7 +168,7 @@ describe('agent heartbeat', () => {
     // A simulated nvidia-smi printing the H100 fixture, like the demo hosts provide.
     const binDir = mkdtempSync(path.join(os.tmpdir(), 'fake-nvidia-'));
     const nvidiaSmi = path.join(binDir, 'nvidia-smi');
-    const fixture = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'nvidia-smi', 'h100x8.gpus.csv');
+    const fixture = path.join(repoRoot, 'activities', 'src', 'host', 'nvidia', '__fixtures__', 'h100x8.gpus.csv');
     writeFileSync(nvidiaSmi, `#!/bin/sh\nexec cat '${fixture}'\n`);
     chmodSync(nvidiaSmi, 0o755);
 

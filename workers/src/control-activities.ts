@@ -4,6 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import {
   createControlActivities,
   createFleetActivities,
+  createKeySyncActivities,
   withOperationEvents,
   type OperationEventPublisher,
 } from '@remotegpu/activities';
@@ -65,6 +66,7 @@ export function buildControlActivities(
       clock,
       log,
     }),
+    ...createKeySyncActivities({ orm: resources.orm }),
     ...createFleetActivities({
       orm: resources.orm,
       redis: resources.redis,

@@ -1,4 +1,5 @@
-// /api/v1/customer/keys: list, add (validated by the core SSH key rule), delete.
+// /api/v1/customer/keys: list, add (validated by the core SSH key rule), delete. Adding or deleting starts
+// the sync of the tenant's keys to the hosts it holds; its operation id comes back as sync_operation_id.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { audit } from '../audit/audit-context';
@@ -7,6 +8,7 @@ import { sendOk } from '../http/envelope';
 import { idParam } from '../http/params';
 import { TenantScope } from '../tenancy/tenant-scope';
 import type { KeyService } from './key-service';
+import type { KeySyncStarter } from './key-sync';
 
 export const addKeyBody = z.object({
   name: z.string().trim().max(100).optional(),
@@ -15,7 +17,7 @@ export const addKeyBody = z.object({
 
 const scopeOf = (req: Request) => new TenantScope(req.em, callerTenantId(req));
 
-export function keyRoutes(service: KeyService): Router {
+export function keyRoutes(service: KeyService, sync: KeySyncStarter): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -24,15 +26,25 @@ export function keyRoutes(service: KeyService): Router {
 
   router.post('/', async (req, res) => {
     audit(res, { action: 'ssh_key.create', resourceType: 'ssh_key' });
-    const key = await service.add(scopeOf(req), authUser(req), addKeyBody.parse(req.body));
+    const caller = authUser(req);
+    const scope = scopeOf(req);
+    const key = await service.add(scope, caller, addKeyBody.parse(req.body));
     audit(res, { resourceId: key.id });
-    sendOk(res, key, 201);
+    const syncOperationId = await sync.start(req.em, { tenantId: scope.tenantId, requestedBy: caller.id });
+    sendOk(res, { ...key, sync_operation_id: syncOperationId }, 201);
   });
 
   router.delete('/:id', async (req, res) => {
     audit(res, { action: 'ssh_key.delete', resourceType: 'ssh_key' });
-    await service.remove(scopeOf(req), authUser(req), idParam(req, 'ssh key'));
-    sendOk(res, null);
+    const caller = authUser(req);
+    const scope = scopeOf(req);
+    const revoked = await service.remove(scope, caller, idParam(req, 'ssh key'));
+    const syncOperationId = await sync.start(req.em, {
+      tenantId: scope.tenantId,
+      requestedBy: caller.id,
+      revokedPublicKeys: [revoked],
+    });
+    sendOk(res, { sync_operation_id: syncOperationId });
   });
 
   return router;

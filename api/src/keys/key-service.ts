@@ -77,8 +77,13 @@ export class KeyService {
     );
   }
 
-  async remove(scope: TenantScope, caller: AuthUser, id: number): Promise<void> {
-    const deleted = await scope.nativeDelete(SshKey, isOwner(caller) ? { id } : { id, user: caller.id });
+  /** Deletes the key; returns its public key line (to revoke it on the hosts). */
+  async remove(scope: TenantScope, caller: AuthUser, id: number): Promise<string> {
+    const where = isOwner(caller) ? { id } : { id, user: caller.id };
+    const key = await scope.findOne(SshKey, where);
+    if (!key) throw AppError.notFound('ssh key');
+    const deleted = await scope.nativeDelete(SshKey, where);
     if (!deleted) throw AppError.notFound('ssh key');
+    return key.publicKey;
   }
 }

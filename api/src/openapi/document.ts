@@ -199,7 +199,7 @@ const operations: Operation[] = [
   {
     method: 'post',
     path: '/api/v1/customer/keys',
-    summary: 'Add an SSH public key',
+    summary: "Add an SSH public key; starts its sync to the tenant's hosts (sync_operation_id)",
     tag: 'customer',
     body: addKeyBody,
     ok: 201,
@@ -208,7 +208,7 @@ const operations: Operation[] = [
   {
     method: 'delete',
     path: '/api/v1/customer/keys/{id}',
-    summary: 'Delete an SSH key',
+    summary: "Delete an SSH key; starts its revocation on the tenant's hosts (sync_operation_id)",
     tag: 'customer',
     params: ['id'],
     errors: [401, 403, 404],

@@ -190,7 +190,7 @@ export async function findTenant(em: EntityManager, id: number): Promise<TenantR
 export interface NewOperation {
   id: string;
   kind: OperationKind;
-  machineId: string;
+  machineId: string | null;
   allocationId: string | null;
   tenantId: number | null;
   workflowId: string;

@@ -1,36 +1,22 @@
-import { Component, OnDestroy, OnInit, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
+import { Component, DestroyRef, OnDestroy, OnInit, inject, signal } from '@angular/core';
+import { NonNullableFormBuilder } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatInput } from '@angular/material/input';
-import { MatPaginator, PageEvent } from '@angular/material/paginator';
 import { MatSelectModule } from '@angular/material/select';
-import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
-import { Subscription, debounceTime } from 'rxjs';
+import { Subscription } from 'rxjs';
 import { ApiClient } from '../../shared/api/api-client';
 import { ALERT_SEVERITIES, ALERT_STATUSES, Alert } from '../../shared/api/api-types';
-import { LocalDatePipe, TranslatePipe } from '../../shared/i18n/i18n-pipes';
+import { bindFilterForm, createPagedList } from '../../shared/api/paged-list';
+import { LocalDatePipe } from '../../shared/i18n/i18n-pipes';
 import { LiveService } from '../../shared/live/live.service';
+import { PAGED_TABLE_PAGE_IMPORTS } from '../../shared/ui/list-page-imports';
 import { Notifier } from '../../shared/ui/notifier.service';
+import { TABLE_ROWS, listPaginator } from '../../shared/ui/page-templates';
 import { StatusChip } from '../../shared/ui/status-chip';
 
 @Component({
   selector: 'rg-alerts-page',
-  imports: [
-    ReactiveFormsModule,
-    MatTableModule,
-    MatPaginator,
-    MatFormFieldModule,
-    MatInput,
-    MatSelectModule,
-    MatButton,
-    RouterLink,
-    TranslatePipe,
-    LocalDatePipe,
-    StatusChip,
-  ],
+  imports: [...PAGED_TABLE_PAGE_IMPORTS, MatSelectModule, MatButton, RouterLink, LocalDatePipe, StatusChip],
   template: `
     <section class="page">
       <header class="page-header">
@@ -61,7 +47,7 @@ import { StatusChip } from '../../shared/ui/status-chip';
         </mat-form-field>
       </form>
       <div class="table-wrap">
-        <table mat-table [dataSource]="rows()">
+        <table mat-table [dataSource]="list.rows()">
           <ng-container matColumnDef="severity">
             <th mat-header-cell *matHeaderCellDef>{{ 'alert.severity' | t }}</th>
             <td mat-cell *matCellDef="let a"><rg-status-chip [value]="a.severity" prefix="alert.severity." /></td>
@@ -100,20 +86,10 @@ import { StatusChip } from '../../shared/ui/status-chip';
               }
             </td>
           </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let row; columns: columns"></tr>
-          <tr class="mat-row" *matNoDataRow>
-            <td class="mat-cell muted" [attr.colspan]="columns.length">{{ 'common.empty' | t }}</td>
-          </tr>
+          ${TABLE_ROWS}
         </table>
       </div>
-      <mat-paginator
-        [length]="total()"
-        [pageIndex]="page() - 1"
-        [pageSize]="pageSize()"
-        [pageSizeOptions]="[20, 50, 100]"
-        (page)="onPage($event)"
-      />
+      ${listPaginator('[pageSizeOptions]="[20, 50, 100]"')}
     </section>
   `,
 })
@@ -124,24 +100,20 @@ export class AlertsPage implements OnInit, OnDestroy {
   readonly statuses = ALERT_STATUSES;
   readonly severities = ALERT_SEVERITIES;
   readonly columns = ['severity', 'message', 'machine', 'status', 'created', 'actions'];
-  readonly rows = signal<Alert[]>([]);
-  readonly total = signal(0);
-  readonly page = signal(1);
-  readonly pageSize = signal(20);
   readonly filters = inject(NonNullableFormBuilder).group({ status: ['active'], severity: [''], machine_id: [''] });
+  readonly list = createPagedList(signal, (query) =>
+    this.api.page<Alert>('/admin/alerts', { ...this.filters.getRawValue(), ...query }),
+  );
   private subscription?: Subscription;
 
   constructor() {
-    this.filters.valueChanges.pipe(debounceTime(300), takeUntilDestroyed()).subscribe(() => {
-      this.page.set(1);
-      void this.load();
-    });
+    bindFilterForm(this.filters, this.list, inject(DestroyRef));
   }
 
   ngOnInit(): void {
-    void this.load();
+    void this.list.load();
     this.subscription = this.live.messages.subscribe((message) => {
-      if (message.type === 'alert' || message.type === 'alert_event') void this.load();
+      if (message.type === 'alert' || message.type === 'alert_event') void this.list.load();
     });
   }
 
@@ -149,25 +121,9 @@ export class AlertsPage implements OnInit, OnDestroy {
     this.subscription?.unsubscribe();
   }
 
-  async load(): Promise<void> {
-    const result = await this.api.page<Alert>('/admin/alerts', {
-      ...this.filters.getRawValue(),
-      page: this.page(),
-      page_size: this.pageSize(),
-    });
-    this.rows.set(result.list);
-    this.total.set(result.total);
-  }
-
-  onPage(event: PageEvent): void {
-    this.page.set(event.pageIndex + 1);
-    this.pageSize.set(event.pageSize);
-    void this.load();
-  }
-
   async acknowledge(alert: Alert): Promise<void> {
     await this.api.post(`/admin/alerts/${encodeURIComponent(String(alert.id))}/acknowledge`);
     this.notifier.success('alert.acknowledged');
-    await this.load();
+    await this.list.load();
   }
 }

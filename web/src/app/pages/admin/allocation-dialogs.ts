@@ -7,11 +7,22 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { ApiClient } from '../../shared/api/api-client';
-import { ApiError, listOf } from '../../shared/api/api-envelope';
+import { listOf } from '../../shared/api/api-envelope';
 import { CreateAllocationRequest, Customer, MachineSummary } from '../../shared/api/api-types';
+import { createFormSubmission } from '../../shared/api/form-submission';
 import { TranslatePipe } from '../../shared/i18n/i18n-pipes';
 import { Notifier } from '../../shared/ui/notifier.service';
+import { dialogForm } from '../../shared/ui/page-templates';
 import { localInputToIso } from './date-input';
+
+/** What every allocation dialog injects; the subclass gives the form and what submitting posts. */
+abstract class AllocationDialogBase<Data, Result> {
+  protected readonly api = inject(ApiClient);
+  protected readonly ref = inject<MatDialogRef<unknown, Result>>(MatDialogRef);
+  protected readonly notifier = inject(Notifier);
+  readonly data = inject<Data>(MAT_DIALOG_DATA);
+  readonly submission = createFormSubmission(signal);
+}
 
 export interface AllocateData {
   machines: Pick<MachineSummary, 'id' | 'name'>[];
@@ -28,11 +39,10 @@ export interface AllocateData {
     MatButton,
     TranslatePipe,
   ],
-  template: `
-    <h2 mat-dialog-title>{{ 'allocation.title' | t }}</h2>
-    <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
-      <mat-dialog-content class="dialog-form">
-        <mat-form-field>
+  template:
+    `<h2 mat-dialog-title>{{ 'allocation.title' | t }}</h2>` +
+    dialogForm(
+      `<mat-form-field>
           <mat-label>{{ 'allocation.tenant' | t }}</mat-label>
           <mat-select formControlName="tenant_id" required>
             @for (c of customers(); track c.id) {
@@ -60,27 +70,13 @@ export interface AllocateData {
         <mat-form-field>
           <mat-label>{{ 'allocation.remark' | t }}</mat-label>
           <textarea matInput rows="2" formControlName="remark"></textarea>
-        </mat-form-field>
-        @if (error()) {
-          <p class="error-text" role="alert">{{ error() }}</p>
-        }
-      </mat-dialog-content>
-      <mat-dialog-actions align="end">
-        <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | t }}</button>
-        <button mat-flat-button type="submit" [disabled]="busy()">{{ 'machine.allocate' | t }}</button>
-      </mat-dialog-actions>
-    </form>
-  `,
+        </mat-form-field>`,
+      'machine.allocate',
+    ),
 })
-export class AllocateDialog implements OnInit {
-  private readonly api = inject(ApiClient);
-  private readonly ref = inject(MatDialogRef<AllocateDialog, string[]>);
-  private readonly notifier = inject(Notifier);
-  readonly data = inject<AllocateData>(MAT_DIALOG_DATA);
+export class AllocateDialog extends AllocationDialogBase<AllocateData, string[]> implements OnInit {
   readonly customers = signal<Customer[]>([]);
   readonly machines = signal<Pick<MachineSummary, 'id' | 'name'>[]>(this.data.machines);
-  readonly busy = signal(false);
-  readonly error = signal('');
   readonly form = inject(NonNullableFormBuilder).group({
     tenant_id: [0, [Validators.required, Validators.min(1)]],
     machine_ids: [this.data.machines.map((m) => m.id), Validators.required],
@@ -101,29 +97,20 @@ export class AllocateDialog implements OnInit {
       });
   }
 
-  async submit(): Promise<void> {
-    // The submit button stays enabled: submitting shows what is missing instead of a silently dead button.
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    const value = this.form.getRawValue();
-    const body: CreateAllocationRequest = {
-      tenant_id: value.tenant_id,
-      machine_ids: value.machine_ids,
-      duration_months: Number(value.duration_months),
-      start_time: localInputToIso(value.start_time),
-      remark: value.remark || undefined,
-    };
-    this.busy.set(true);
-    this.error.set('');
-    try {
+  submit(): Promise<void> {
+    return this.submission.run(this.form, async () => {
+      const value = this.form.getRawValue();
+      const body: CreateAllocationRequest = {
+        tenant_id: value.tenant_id,
+        machine_ids: value.machine_ids,
+        duration_months: Number(value.duration_months),
+        start_time: localInputToIso(value.start_time),
+        remark: value.remark || undefined,
+      };
       const result = await this.api.post<{ allocation_ids: string[] }>('/admin/allocations', body, { silent: true });
       this.notifier.success('allocation.created', { count: result.allocation_ids?.length ?? body.machine_ids.length });
       this.ref.close(result.allocation_ids ?? []);
-    } catch (error) {
-      this.error.set(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }
 
@@ -135,43 +122,23 @@ export interface ExtendData {
 @Component({
   selector: 'rg-extend-dialog',
   imports: [ReactiveFormsModule, MatDialogModule, MatFormFieldModule, MatInput, MatButton, TranslatePipe],
-  template: `
-    <h2 mat-dialog-title>{{ 'extend.title' | t }} · {{ data.machineName }}</h2>
-    <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
-      <mat-dialog-content class="dialog-form">
-        <mat-form-field>
+  template:
+    `<h2 mat-dialog-title>{{ 'extend.title' | t }} · {{ data.machineName }}</h2>` +
+    dialogForm(
+      `<mat-form-field>
           <mat-label>{{ 'extend.months' | t }}</mat-label>
           <input matInput type="number" min="1" max="36" formControlName="months" required />
-        </mat-form-field>
-        @if (error()) {
-          <p class="error-text" role="alert">{{ error() }}</p>
-        }
-      </mat-dialog-content>
-      <mat-dialog-actions align="end">
-        <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | t }}</button>
-        <button mat-flat-button type="submit" [disabled]="busy()">{{ 'machine.extend' | t }}</button>
-      </mat-dialog-actions>
-    </form>
-  `,
+        </mat-form-field>`,
+      'machine.extend',
+    ),
 })
-export class ExtendDialog {
-  private readonly api = inject(ApiClient);
-  private readonly ref = inject(MatDialogRef<ExtendDialog, boolean>);
-  private readonly notifier = inject(Notifier);
-  readonly data = inject<ExtendData>(MAT_DIALOG_DATA);
-  readonly busy = signal(false);
-  readonly error = signal('');
+export class ExtendDialog extends AllocationDialogBase<ExtendData, boolean> {
   readonly form = inject(NonNullableFormBuilder).group({
     months: [1, [Validators.required, Validators.min(1), Validators.max(36)]],
   });
 
-  async submit(): Promise<void> {
-    // The submit button stays enabled: submitting shows what is missing instead of a silently dead button.
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    this.busy.set(true);
-    this.error.set('');
-    try {
+  submit(): Promise<void> {
+    return this.submission.run(this.form, async () => {
       await this.api.post(
         `/admin/allocations/${encodeURIComponent(this.data.allocationId)}/extend`,
         { months: Number(this.form.getRawValue().months) },
@@ -179,11 +146,7 @@ export class ExtendDialog {
       );
       this.notifier.success('extend.done');
       this.ref.close(true);
-    } catch (error) {
-      this.error.set(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }
 
@@ -195,59 +158,33 @@ export interface ReclaimData {
 @Component({
   selector: 'rg-reclaim-dialog',
   imports: [ReactiveFormsModule, MatDialogModule, MatFormFieldModule, MatInput, MatCheckbox, MatButton, TranslatePipe],
-  template: `
-    <h2 mat-dialog-title>{{ 'reclaim.title' | t }} · {{ data.machineName }}</h2>
-    <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
-      <mat-dialog-content class="dialog-form">
-        <p>{{ 'reclaim.warning' | t }}</p>
+  template:
+    `<h2 mat-dialog-title>{{ 'reclaim.title' | t }} · {{ data.machineName }}</h2>` +
+    dialogForm(
+      `<p>{{ 'reclaim.warning' | t }}</p>
         <mat-form-field>
           <mat-label>{{ 'reclaim.reason' | t }}</mat-label>
           <textarea matInput rows="2" formControlName="reason" required></textarea>
         </mat-form-field>
-        <mat-checkbox formControlName="force">{{ 'reclaim.force' | t }}</mat-checkbox>
-        @if (error()) {
-          <p class="error-text" role="alert">{{ error() }}</p>
-        }
-      </mat-dialog-content>
-      <mat-dialog-actions align="end">
-        <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | t }}</button>
-        <button mat-flat-button type="submit" [disabled]="busy()">{{ 'machine.reclaim' | t }}</button>
-      </mat-dialog-actions>
-    </form>
-  `,
+        <mat-checkbox formControlName="force">{{ 'reclaim.force' | t }}</mat-checkbox>`,
+      'machine.reclaim',
+    ),
 })
-export class ReclaimDialog {
-  private readonly api = inject(ApiClient);
-  private readonly ref = inject(MatDialogRef<ReclaimDialog, boolean>);
-  private readonly notifier = inject(Notifier);
-  readonly data = inject<ReclaimData>(MAT_DIALOG_DATA);
-  readonly busy = signal(false);
-  readonly error = signal('');
+export class ReclaimDialog extends AllocationDialogBase<ReclaimData, boolean> {
   readonly form = inject(NonNullableFormBuilder).group({
     reason: ['', Validators.required],
     force: [false],
   });
 
-  async submit(): Promise<void> {
-    // The submit button stays enabled: submitting shows what is missing instead of a silently dead button.
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    this.busy.set(true);
-    this.error.set('');
-    try {
+  submit(): Promise<void> {
+    return this.submission.run(this.form, async () => {
       await this.api.post(
         `/admin/machines/${encodeURIComponent(this.data.machineId)}/reclaim`,
         this.form.getRawValue(),
-        {
-          silent: true,
-        },
+        { silent: true },
       );
       this.notifier.success('reclaim.started');
       this.ref.close(true);
-    } catch (error) {
-      this.error.set(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

@@ -1,29 +1,17 @@
-import { Component, OnInit, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatInput } from '@angular/material/input';
-import { MatPaginator, PageEvent } from '@angular/material/paginator';
+import { Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
+import { NonNullableFormBuilder } from '@angular/forms';
 import { MatSelectModule } from '@angular/material/select';
-import { MatTableModule } from '@angular/material/table';
-import { debounceTime } from 'rxjs';
 import { ApiClient } from '../../shared/api/api-client';
 import { AuditLog } from '../../shared/api/api-types';
-import { LocalDatePipe, TranslatePipe } from '../../shared/i18n/i18n-pipes';
+import { bindFilterForm, createPagedList } from '../../shared/api/paged-list';
+import { LocalDatePipe } from '../../shared/i18n/i18n-pipes';
+import { PAGED_TABLE_PAGE_IMPORTS } from '../../shared/ui/list-page-imports';
+import { TABLE_ROWS, listPaginator } from '../../shared/ui/page-templates';
 import { localInputToIso } from './date-input';
 
 @Component({
   selector: 'rg-audit-page',
-  imports: [
-    ReactiveFormsModule,
-    MatTableModule,
-    MatPaginator,
-    MatFormFieldModule,
-    MatInput,
-    MatSelectModule,
-    TranslatePipe,
-    LocalDatePipe,
-  ],
+  imports: [...PAGED_TABLE_PAGE_IMPORTS, MatSelectModule, LocalDatePipe],
   template: `
     <section class="page">
       <header class="page-header">
@@ -61,7 +49,7 @@ import { localInputToIso } from './date-input';
         </mat-form-field>
       </form>
       <div class="table-wrap">
-        <table mat-table [dataSource]="rows()">
+        <table mat-table [dataSource]="list.rows()">
           <ng-container matColumnDef="time">
             <th mat-header-cell *matHeaderCellDef>{{ 'audit.time' | t }}</th>
             <td mat-cell *matCellDef="let l">{{ l.created_at | localDate }}</td>
@@ -96,20 +84,10 @@ import { localInputToIso } from './date-input';
             <th mat-header-cell *matHeaderCellDef>{{ 'audit.trace' | t }}</th>
             <td mat-cell *matCellDef="let l" class="mono muted">{{ l.trace_id ?? '' }}</td>
           </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let row; columns: columns"></tr>
-          <tr class="mat-row" *matNoDataRow>
-            <td class="mat-cell muted" [attr.colspan]="columns.length">{{ 'common.empty' | t }}</td>
-          </tr>
+          ${TABLE_ROWS}
         </table>
       </div>
-      <mat-paginator
-        [length]="total()"
-        [pageIndex]="page() - 1"
-        [pageSize]="pageSize()"
-        [pageSizeOptions]="[20, 50, 100]"
-        (page)="onPage($event)"
-      />
+      ${listPaginator('[pageSizeOptions]="[20, 50, 100]"')}
     </section>
   `,
 })
@@ -117,10 +95,6 @@ export class AuditPage implements OnInit {
   private readonly api = inject(ApiClient);
   readonly resourceTypes = ['user', 'tenant', 'machine', 'allocation', 'ssh_key', 'alert', 'operation'];
   readonly columns = ['time', 'user', 'ip', 'action', 'resource', 'path', 'status', 'trace'];
-  readonly rows = signal<AuditLog[]>([]);
-  readonly total = signal(0);
-  readonly page = signal(1);
-  readonly pageSize = signal(20);
   readonly filters = inject(NonNullableFormBuilder).group({
     username: [''],
     action: [''],
@@ -130,33 +104,21 @@ export class AuditPage implements OnInit {
     to: [''],
   });
 
-  constructor() {
-    this.filters.valueChanges.pipe(debounceTime(300), takeUntilDestroyed()).subscribe(() => {
-      this.page.set(1);
-      void this.load();
-    });
-  }
-
-  ngOnInit(): void {
-    void this.load();
-  }
-
-  async load(): Promise<void> {
+  readonly list = createPagedList(signal, (query) => {
     const { from, to, ...rest } = this.filters.getRawValue();
-    const result = await this.api.page<AuditLog>('/admin/audit/logs', {
+    return this.api.page<AuditLog>('/admin/audit/logs', {
       ...rest,
       from: localInputToIso(from),
       to: localInputToIso(to),
-      page: this.page(),
-      page_size: this.pageSize(),
+      ...query,
     });
-    this.rows.set(result.list);
-    this.total.set(result.total);
+  });
+
+  constructor() {
+    bindFilterForm(this.filters, this.list, inject(DestroyRef));
   }
 
-  onPage(event: PageEvent): void {
-    this.page.set(event.pageIndex + 1);
-    this.pageSize.set(event.pageSize);
-    void this.load();
+  ngOnInit(): void {
+    void this.list.load();
   }
 }

@@ -1,22 +1,21 @@
-import { Component, OnInit, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
 import { FormControl, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
 import { MatDialog, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIcon } from '@angular/material/icon';
 import { MatInput } from '@angular/material/input';
-import { MatPaginator, PageEvent } from '@angular/material/paginator';
-import { MatTableModule } from '@angular/material/table';
-import { debounceTime } from 'rxjs';
 import { ApiClient } from '../../shared/api/api-client';
-import { ApiError } from '../../shared/api/api-envelope';
 import { CreateCustomerRequest, CreateCustomerResponse, Customer } from '../../shared/api/api-types';
-import { I18nService } from '../../shared/i18n/i18n.service';
+import { createFormSubmission } from '../../shared/api/form-submission';
+import { bindFilterForm, createPagedList } from '../../shared/api/paged-list';
 import { LocalDatePipe, TranslatePipe } from '../../shared/i18n/i18n-pipes';
+import { I18nService } from '../../shared/i18n/i18n.service';
 import { confirm } from '../../shared/ui/confirm-dialog';
 import { CopyButton } from '../../shared/ui/copy-button';
+import { PAGED_TABLE_PAGE_IMPORTS } from '../../shared/ui/list-page-imports';
 import { Notifier } from '../../shared/ui/notifier.service';
+import { TABLE_ROWS, dialogForm, listPaginator } from '../../shared/ui/page-templates';
 import { StatusChip } from '../../shared/ui/status-chip';
 
 @Component({
@@ -41,9 +40,8 @@ import { StatusChip } from '../../shared/ui/status-chip';
         <button mat-flat-button type="button" [mat-dialog-close]="true">{{ 'common.close' | t }}</button>
       </mat-dialog-actions>
     } @else {
-      <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
-        <mat-dialog-content class="dialog-form">
-          <mat-form-field>
+      ${dialogForm(
+        `<mat-form-field>
             <mat-label>{{ 'customer.name' | t }}</mat-label>
             <input matInput formControlName="name" required />
           </mat-form-field>
@@ -71,24 +69,16 @@ import { StatusChip } from '../../shared/ui/status-chip';
           <mat-form-field>
             <mat-label>{{ 'customer.ownerPassword' | t }}</mat-label>
             <input matInput type="password" formControlName="owner_password" autocomplete="new-password" />
-          </mat-form-field>
-          @if (error()) {
-            <p class="error-text" role="alert">{{ error() }}</p>
-          }
-        </mat-dialog-content>
-        <mat-dialog-actions align="end">
-          <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | t }}</button>
-          <button mat-flat-button type="submit" [disabled]="busy()">{{ 'common.create' | t }}</button>
-        </mat-dialog-actions>
-      </form>
+          </mat-form-field>`,
+        'common.create',
+      )}
     }
   `,
 })
 export class CreateCustomerDialog {
   private readonly api = inject(ApiClient);
   private readonly ref = inject(MatDialogRef<CreateCustomerDialog, boolean>);
-  readonly busy = signal(false);
-  readonly error = signal('');
+  readonly submission = createFormSubmission(signal);
   readonly created = signal<CreateCustomerResponse | null>(null);
   readonly form = inject(NonNullableFormBuilder).group({
     name: ['', Validators.required],
@@ -100,42 +90,21 @@ export class CreateCustomerDialog {
     owner_password: [''],
   });
 
-  async submit(): Promise<void> {
-    // The submit button stays enabled: submitting shows what is missing instead of a silently dead button.
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    const raw = this.form.getRawValue();
-    const body: CreateCustomerRequest = Object.fromEntries(
-      Object.entries(raw).filter(([, value]) => value !== ''),
-    ) as unknown as CreateCustomerRequest;
-    this.busy.set(true);
-    this.error.set('');
-    try {
+  submit(): Promise<void> {
+    return this.submission.run(this.form, async () => {
+      const body = Object.fromEntries(
+        Object.entries(this.form.getRawValue()).filter(([, value]) => value !== ''),
+      ) as unknown as CreateCustomerRequest;
       const result = await this.api.post<CreateCustomerResponse>('/admin/customers', body, { silent: true });
       if (result?.initial_password) this.created.set(result);
       else this.ref.close(true);
-    } catch (error) {
-      this.error.set(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }
 
 @Component({
   selector: 'rg-customers-page',
-  imports: [
-    ReactiveFormsModule,
-    MatTableModule,
-    MatPaginator,
-    MatFormFieldModule,
-    MatInput,
-    MatButton,
-    MatIcon,
-    TranslatePipe,
-    LocalDatePipe,
-    StatusChip,
-  ],
+  imports: [...PAGED_TABLE_PAGE_IMPORTS, MatButton, MatIcon, LocalDatePipe, StatusChip],
   template: `
     <section class="page">
       <header class="page-header">
@@ -151,7 +120,7 @@ export class CreateCustomerDialog {
         </mat-form-field>
       </div>
       <div class="table-wrap">
-        <table mat-table [dataSource]="rows()">
+        <table mat-table [dataSource]="list.rows()">
           <ng-container matColumnDef="name">
             <th mat-header-cell *matHeaderCellDef>{{ 'customer.name' | t }}</th>
             <td mat-cell *matCellDef="let c">{{ c.name }}</td>
@@ -192,20 +161,10 @@ export class CreateCustomerDialog {
               }
             </td>
           </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let row; columns: columns"></tr>
-          <tr class="mat-row" *matNoDataRow>
-            <td class="mat-cell muted" [attr.colspan]="columns.length">{{ 'common.empty' | t }}</td>
-          </tr>
+          ${TABLE_ROWS}
         </table>
       </div>
-      <mat-paginator
-        [length]="total()"
-        [pageIndex]="page() - 1"
-        [pageSize]="pageSize()"
-        [pageSizeOptions]="[10, 20, 50]"
-        (page)="onPage($event)"
-      />
+      ${listPaginator('[pageSizeOptions]="[10, 20, 50]"')}
     </section>
   `,
 })
@@ -215,37 +174,17 @@ export class CustomersPage implements OnInit {
   private readonly notifier = inject(Notifier);
   private readonly i18n = inject(I18nService);
   readonly columns = ['name', 'code', 'contact', 'owner', 'members', 'status', 'created', 'actions'];
-  readonly rows = signal<Customer[]>([]);
-  readonly total = signal(0);
-  readonly page = signal(1);
-  readonly pageSize = signal(20);
   readonly keyword = new FormControl('', { nonNullable: true });
+  readonly list = createPagedList(signal, (query) =>
+    this.api.page<Customer>('/admin/customers', { ...query, keyword: this.keyword.value }),
+  );
 
   constructor() {
-    this.keyword.valueChanges.pipe(debounceTime(300), takeUntilDestroyed()).subscribe(() => {
-      this.page.set(1);
-      void this.load();
-    });
+    bindFilterForm(this.keyword, this.list, inject(DestroyRef));
   }
 
   ngOnInit(): void {
-    void this.load();
-  }
-
-  async load(): Promise<void> {
-    const result = await this.api.page<Customer>('/admin/customers', {
-      page: this.page(),
-      page_size: this.pageSize(),
-      keyword: this.keyword.value,
-    });
-    this.rows.set(result.list);
-    this.total.set(result.total);
-  }
-
-  onPage(event: PageEvent): void {
-    this.page.set(event.pageIndex + 1);
-    this.pageSize.set(event.pageSize);
-    void this.load();
+    void this.list.load();
   }
 
   create(): void {
@@ -255,7 +194,7 @@ export class CustomersPage implements OnInit {
       .subscribe((created) => {
         if (created) {
           this.notifier.success('customer.created');
-          void this.load();
+          void this.list.load();
         }
       });
   }
@@ -269,6 +208,6 @@ export class CustomersPage implements OnInit {
     }
     await this.api.post(`/admin/customers/${customer.id}/${action}`);
     this.notifier.success(action === 'disable' ? 'customer.disabled' : 'customer.enabled');
-    await this.load();
+    await this.list.load();
   }
 }

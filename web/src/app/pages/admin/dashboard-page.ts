@@ -8,9 +8,10 @@ import { ApiClient } from '../../shared/api/api-client';
 import { Page, listOf } from '../../shared/api/api-envelope';
 import { AllocationSummary, Alert, DashboardStats, GpuTrend, GpuTrendPoint } from '../../shared/api/api-types';
 import { TranslationKey } from '../../shared/i18n/dictionary';
-import { I18nService } from '../../shared/i18n/i18n.service';
 import { LocalDatePipe, NumberPipe, TranslatePipe } from '../../shared/i18n/i18n-pipes';
+import { I18nService } from '../../shared/i18n/i18n.service';
 import { LineChart } from '../../shared/ui/line-chart';
+import { SIMPLE_TABLE_STYLES } from '../../shared/ui/page-templates';
 import { StatusChip } from '../../shared/ui/status-chip';
 
 interface StatCard {
@@ -145,42 +146,35 @@ const CARDS: StatCard[] = [
       </mat-card>
     </section>
   `,
-  styles: `
-    .stats {
-      display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
-      gap: 12px;
-      margin-bottom: 16px;
-    }
-    .value {
-      font: var(--mat-sys-headline-medium);
-      margin-top: 8px;
-    }
-    .value a {
-      color: inherit;
-    }
-    .two-col {
-      display: grid;
-      grid-template-columns: minmax(0, 2fr) minmax(0, 1fr);
-      gap: 16px;
-      margin-bottom: 16px;
-    }
-    @media (max-width: 900px) {
-      .two-col {
-        grid-template-columns: minmax(0, 1fr);
+  styles: [
+    SIMPLE_TABLE_STYLES,
+    `
+      .stats {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
+        gap: 12px;
+        margin-bottom: 16px;
       }
-    }
-    table.simple {
-      width: 100%;
-      border-collapse: collapse;
-    }
-    table.simple th,
-    table.simple td {
-      text-align: left;
-      padding: 8px;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
-    }
-  `,
+      .value {
+        font: var(--mat-sys-headline-medium);
+        margin-top: 8px;
+      }
+      .value a {
+        color: inherit;
+      }
+      .two-col {
+        display: grid;
+        grid-template-columns: minmax(0, 2fr) minmax(0, 1fr);
+        gap: 16px;
+        margin-bottom: 16px;
+      }
+      @media (max-width: 900px) {
+        .two-col {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+    `,
+  ],
 })
 export class DashboardPage implements OnInit {
   private readonly api = inject(ApiClient);

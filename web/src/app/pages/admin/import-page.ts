@@ -7,7 +7,9 @@ import { MatIcon } from '@angular/material/icon';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { ApiClient } from '../../shared/api/api-client';
 import { ImportReport } from '../../shared/api/api-types';
+import { createFormSubmission } from '../../shared/api/form-submission';
 import { TranslatePipe } from '../../shared/i18n/i18n-pipes';
+import { SIMPLE_TABLE_STYLES } from '../../shared/ui/page-templates';
 import { StatusChip } from '../../shared/ui/status-chip';
 import { ImportSummary, reportFromError, summarizeImport } from './import-report';
 
@@ -39,11 +41,11 @@ import { ImportSummary, reportFromError, summarizeImport } from './import-report
           <mat-checkbox [(ngModel)]="skipBadRows">{{ 'import.skipBadRows' | t }}</mat-checkbox>
         </mat-card-content>
         <mat-card-actions>
-          <button mat-flat-button type="button" [disabled]="!file() || busy()" (click)="upload()">
+          <button mat-flat-button type="button" [disabled]="!file() || submission.busy()" (click)="upload()">
             <mat-icon>upload</mat-icon>{{ 'import.upload' | t }}
           </button>
         </mat-card-actions>
-        @if (busy()) {
+        @if (submission.busy()) {
           <mat-progress-bar mode="indeterminate" />
         }
       </mat-card>
@@ -77,61 +79,52 @@ import { ImportSummary, reportFromError, summarizeImport } from './import-report
           </table>
         </div>
       }
-      @if (error()) {
-        <p class="error-text" role="alert">{{ error() }}</p>
+      @if (submission.error()) {
+        <p class="error-text" role="alert">{{ submission.error() }}</p>
       }
     </section>
   `,
-  styles: `
-    h2 {
-      font: var(--mat-sys-title-medium);
-      margin: 24px 0 8px;
-    }
-    table.simple {
-      width: 100%;
-      border-collapse: collapse;
-    }
-    table.simple th,
-    table.simple td {
-      text-align: left;
-      padding: 8px;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
-    }
-  `,
+  styles: [
+    SIMPLE_TABLE_STYLES,
+    `
+      h2 {
+        font: var(--mat-sys-title-medium);
+        margin: 24px 0 8px;
+      }
+    `,
+  ],
 })
 export class ImportPage {
   private readonly api = inject(ApiClient);
   readonly file = signal<File | null>(null);
-  readonly busy = signal(false);
   readonly summary = signal<ImportSummary | null>(null);
-  readonly error = signal('');
+  readonly submission = createFormSubmission(signal, {
+    describeError: (error) => {
+      // A rejected file still comes with its per-row report: show which rows were wrong.
+      const report = reportFromError(error);
+      if (report) this.summary.set(summarizeImport(report));
+      return error instanceof Error ? error.message : String(error);
+    },
+  });
   skipBadRows = true;
 
   pick(files: FileList | null): void {
     this.file.set(files?.item(0) ?? null);
     this.summary.set(null);
-    this.error.set('');
+    this.submission.error.set('');
   }
 
-  async upload(): Promise<void> {
+  upload(): Promise<void> {
     const file = this.file();
-    if (!file) return;
+    if (!file) return Promise.resolve();
     const form = new FormData();
     form.append('file', file, file.name);
-    this.busy.set(true);
-    this.error.set('');
-    try {
+    return this.submission.run(null, async () => {
       const report = await this.api.post<ImportReport>('/admin/machines/import', form, {
         query: { skip_bad_rows: this.skipBadRows },
         silent: true,
       });
       this.summary.set(summarizeImport(report));
-    } catch (error) {
-      const report = reportFromError(error);
-      if (report) this.summary.set(summarizeImport(report));
-      this.error.set(error instanceof Error ? error.message : String(error));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

@@ -9,12 +9,12 @@ import { Subscription } from 'rxjs';
 import { ApiClient } from '../../shared/api/api-client';
 import { MachineDetail, OperationStep } from '../../shared/api/api-types';
 import { BytesPipe, CountdownPipe, LocalDatePipe, TranslatePipe } from '../../shared/i18n/i18n-pipes';
+import { OperationUpdate } from '../../shared/live/live-messages';
 import { LiveService } from '../../shared/live/live.service';
 import { StatusChip } from '../../shared/ui/status-chip';
 import { AllocateDialog, ExtendDialog, ReclaimDialog } from './allocation-dialogs';
+import { applyOperationUpdate } from './operation-live';
 import { temporalWorkflowUrl } from './temporal-link';
-
-const FOLLOW_OPERATION_MS = 2000;
 
 @Component({
   selector: 'rg-machine-detail-page',
@@ -237,33 +237,61 @@ export class MachineDetailPage implements OnInit, OnDestroy {
   });
   private subscription?: Subscription;
   private timer?: ReturnType<typeof setInterval>;
-  private followTimer?: ReturnType<typeof setTimeout>;
-  private destroyed = false;
+  /** Operation updates that arrived while the machine was being read, applied on top of what it returns. */
+  private pendingUpdates: OperationUpdate[] | null = null;
+  private reloadRequested = false;
 
   ngOnInit(): void {
     void this.load();
-    // Operation progress arrives over the socket: reload when one for this machine changes.
+    // Operation progress is pushed over the socket: applied in place, the machine is re-read only when an
+    // operation ends (its allocation state changed) or one not shown yet appears.
     this.subscription = this.live.messages.subscribe((message) => {
-      if (message.type === 'operation_update' && message.data.machine_id === this.id()) void this.load();
+      if (message.type === 'operation_update' && message.data.machine_id === this.id()) this.follow(message.data);
     });
     this.timer = setInterval(() => this.now.set(Date.now()), 60_000);
   }
 
   ngOnDestroy(): void {
-    this.destroyed = true;
     this.subscription?.unsubscribe();
     clearInterval(this.timer);
-    clearTimeout(this.followTimer);
   }
 
   async load(): Promise<void> {
-    const machine = await this.api.get<MachineDetail>(`/admin/machines/${encodeURIComponent(this.id())}`);
-    this.machine.set(machine);
-    // The control plane does not publish operation progress on the socket (yet): while an operation of this
-    // machine is in flight, re-read it so its steps are shown live until it ends.
-    clearTimeout(this.followTimer);
-    const inFlight = machine.recent_operations.some((op) => op.status === 'pending' || op.status === 'running');
-    if (inFlight && !this.destroyed) this.followTimer = setTimeout(() => void this.load(), FOLLOW_OPERATION_MS);
+    if (this.pendingUpdates) {
+      // A read is in flight but may predate what asked for this one: read once more after it.
+      this.reloadRequested = true;
+      return;
+    }
+    this.pendingUpdates = [];
+    let again = false;
+    try {
+      let machine = await this.api.get<MachineDetail>(`/admin/machines/${encodeURIComponent(this.id())}`);
+      // Updates are delivered in order; those received during the read are at least as new as it.
+      for (const update of this.pendingUpdates) {
+        const applied = applyOperationUpdate(machine, update);
+        machine = applied.machine;
+        again ||= applied.finished;
+      }
+      this.machine.set(machine);
+    } finally {
+      this.pendingUpdates = null;
+    }
+    if (again || this.reloadRequested) {
+      this.reloadRequested = false;
+      await this.load();
+    }
+  }
+
+  private follow(update: OperationUpdate): void {
+    if (this.pendingUpdates) {
+      this.pendingUpdates.push(update);
+      return;
+    }
+    const machine = this.machine();
+    if (!machine) return;
+    const applied = applyOperationUpdate(machine, update);
+    this.machine.set(applied.machine);
+    if (!applied.known || applied.finished) void this.load();
   }
 
   temporalUrl(workflowId: string): string {
@@ -278,7 +306,7 @@ export class MachineDetailPage implements OnInit, OnDestroy {
     const m = this.machine();
     if (!m) return;
     this.afterDialog(
-      this.dialog.open(AllocateDialog, { data: { machines: [{ id: m.id, name: m.name }] } }).afterClosed(),
+      this.dialog.open(AllocateDialog, { data: { machines: [{ id: m.id, name: m.name }] } }).beforeClosed(),
     );
   }
 
@@ -288,16 +316,20 @@ export class MachineDetailPage implements OnInit, OnDestroy {
     this.afterDialog(
       this.dialog
         .open(ExtendDialog, { data: { allocationId: m.current_allocation.id, machineName: m.name } })
-        .afterClosed(),
+        .beforeClosed(),
     );
   }
 
   reclaim(): void {
     const m = this.machine();
     if (!m) return;
-    this.afterDialog(this.dialog.open(ReclaimDialog, { data: { machineId: m.id, machineName: m.name } }).afterClosed());
+    this.afterDialog(
+      this.dialog.open(ReclaimDialog, { data: { machineId: m.id, machineName: m.name } }).beforeClosed(),
+    );
   }
 
+  /** Reads the machine as soon as the dialog's action succeeded (not after the close animation), so the
+   * operation's first pushed updates land on top of that read instead of asking for another one. */
   private afterDialog(closed: { subscribe(fn: (value: unknown) => void): unknown }): void {
     closed.subscribe((value) => {
       if (value) void this.load();

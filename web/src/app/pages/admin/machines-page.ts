@@ -1,41 +1,33 @@
 import { SelectionModel } from '@angular/cdk/collections';
-import { Component, OnInit, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormsModule, NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
+import { Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
+import { FormsModule, NonNullableFormBuilder } from '@angular/forms';
 import { MatButton, MatIconButton } from '@angular/material/button';
 import { MatCheckbox } from '@angular/material/checkbox';
 import { MatDialog } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIcon } from '@angular/material/icon';
-import { MatInput } from '@angular/material/input';
 import { MatMenuModule } from '@angular/material/menu';
-import { MatPaginator, PageEvent } from '@angular/material/paginator';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { MatSort, MatSortHeader, Sort } from '@angular/material/sort';
-import { MatTableModule } from '@angular/material/table';
+import { MatSort, MatSortHeader } from '@angular/material/sort';
 import { RouterLink } from '@angular/router';
-import { debounceTime } from 'rxjs';
 import { ApiClient } from '../../shared/api/api-client';
-import { Page } from '../../shared/api/api-envelope';
 import { MACHINE_ALLOCATION_STATUSES, MACHINE_ONLINE_STATUSES, MachineSummary } from '../../shared/api/api-types';
-import { BytesPipe, TranslatePipe } from '../../shared/i18n/i18n-pipes';
+import { bindFilterForm, createPagedList } from '../../shared/api/paged-list';
+import { BytesPipe } from '../../shared/i18n/i18n-pipes';
 import { LiveService } from '../../shared/live/live.service';
+import { PAGED_TABLE_PAGE_IMPORTS } from '../../shared/ui/list-page-imports';
+import { TABLE_ROWS, listPaginator } from '../../shared/ui/page-templates';
 import { StatusChip } from '../../shared/ui/status-chip';
 import { AllocateDialog, ReclaimDialog } from './allocation-dialogs';
 
 @Component({
   selector: 'rg-machines-page',
   imports: [
-    ReactiveFormsModule,
+    ...PAGED_TABLE_PAGE_IMPORTS,
     FormsModule,
-    MatTableModule,
-    MatPaginator,
     MatSort,
     MatSortHeader,
     MatCheckbox,
-    MatFormFieldModule,
-    MatInput,
     MatSelectModule,
     MatButton,
     MatIconButton,
@@ -43,7 +35,6 @@ import { AllocateDialog, ReclaimDialog } from './allocation-dialogs';
     MatMenuModule,
     MatProgressBar,
     RouterLink,
-    TranslatePipe,
     BytesPipe,
     StatusChip,
   ],
@@ -92,11 +83,11 @@ import { AllocateDialog, ReclaimDialog } from './allocation-dialogs';
         </mat-form-field>
         <button mat-button type="button" (click)="filters.reset()">{{ 'common.reset' | t }}</button>
       </form>
-      @if (loading()) {
+      @if (list.loading()) {
         <mat-progress-bar mode="indeterminate" />
       }
       <div class="table-wrap">
-        <table mat-table [dataSource]="rows()" matSort (matSortChange)="onSort($event)">
+        <table mat-table [dataSource]="list.rows()" matSort (matSortChange)="list.onSort($event)">
           <ng-container matColumnDef="select">
             <th mat-header-cell *matHeaderCellDef>
               <mat-checkbox
@@ -180,21 +171,10 @@ import { AllocateDialog, ReclaimDialog } from './allocation-dialogs';
               </mat-menu>
             </td>
           </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let row; columns: columns"></tr>
-          <tr class="mat-row" *matNoDataRow>
-            <td class="mat-cell muted" [attr.colspan]="columns.length">{{ 'common.empty' | t }}</td>
-          </tr>
+          ${TABLE_ROWS}
         </table>
       </div>
-      <mat-paginator
-        [length]="total()"
-        [pageIndex]="page() - 1"
-        [pageSize]="pageSize()"
-        [pageSizeOptions]="[10, 20, 50, 100]"
-        (page)="onPage($event)"
-        showFirstLastButtons
-      />
+      ${listPaginator('[pageSizeOptions]="[10, 20, 50, 100]" showFirstLastButtons')}
     </section>
   `,
 })
@@ -216,12 +196,6 @@ export class MachinesPage implements OnInit {
     'tenant',
     'actions',
   ];
-  readonly rows = signal<MachineSummary[]>([]);
-  readonly total = signal(0);
-  readonly page = signal(1);
-  readonly pageSize = signal(20);
-  readonly sort = signal<Sort>({ active: '', direction: '' });
-  readonly loading = signal(false);
   readonly selection = new SelectionModel<string>(true, []);
   readonly filters = inject(NonNullableFormBuilder).group({
     keyword: [''],
@@ -230,37 +204,16 @@ export class MachinesPage implements OnInit {
     status: [''],
     allocation_status: [''],
   });
-  private requestSeq = 0;
+  readonly list = createPagedList(signal, (query) =>
+    this.api.page<MachineSummary>('/admin/machines', { ...this.filters.getRawValue(), ...query }),
+  );
 
   constructor() {
-    this.filters.valueChanges.pipe(debounceTime(300), takeUntilDestroyed()).subscribe(() => {
-      this.page.set(1);
-      void this.load();
-    });
+    bindFilterForm(this.filters, this.list, inject(DestroyRef));
   }
 
   ngOnInit(): void {
-    void this.load();
-  }
-
-  async load(): Promise<void> {
-    const seq = ++this.requestSeq;
-    this.loading.set(true);
-    const sort = this.sort();
-    try {
-      const result: Page<MachineSummary> = await this.api.page<MachineSummary>('/admin/machines', {
-        ...this.filters.getRawValue(),
-        page: this.page(),
-        page_size: this.pageSize(),
-        // The API takes `sort=field` or `sort=-field` (descending).
-        sort: sort.direction ? `${sort.direction === 'desc' ? '-' : ''}${sort.active}` : undefined,
-      });
-      if (seq !== this.requestSeq) return; // a newer request superseded this one
-      this.rows.set(result.list);
-      this.total.set(result.total);
-    } finally {
-      if (seq === this.requestSeq) this.loading.set(false);
-    }
+    void this.list.load();
   }
 
   utilOf(id: string): string {
@@ -268,38 +221,26 @@ export class MachinesPage implements OnInit {
     return update && update.gpu_util !== null ? `${Math.round(update.gpu_util)}%` : '—';
   }
 
-  onPage(event: PageEvent): void {
-    this.page.set(event.pageIndex + 1);
-    this.pageSize.set(event.pageSize);
-    void this.load();
-  }
-
-  onSort(sort: Sort): void {
-    this.sort.set(sort);
-    this.page.set(1);
-    void this.load();
-  }
-
   allSelected(): boolean {
-    const idle = this.rows().filter((m) => m.allocation_status === 'idle');
+    const idle = this.list.rows().filter((m) => m.allocation_status === 'idle');
     return idle.length > 0 && idle.every((m) => this.selection.isSelected(m.id));
   }
 
   toggleAll(): void {
-    const idle = this.rows().filter((m) => m.allocation_status === 'idle');
+    const idle = this.list.rows().filter((m) => m.allocation_status === 'idle');
     if (this.allSelected()) idle.forEach((m) => this.selection.deselect(m.id));
     else idle.forEach((m) => this.selection.select(m.id));
   }
 
   allocate(machines?: MachineSummary[]): void {
-    const chosen = machines ?? this.rows().filter((m) => this.selection.isSelected(m.id));
+    const chosen = machines ?? this.list.rows().filter((m) => this.selection.isSelected(m.id));
     this.dialog
       .open(AllocateDialog, { data: { machines: chosen.map((m) => ({ id: m.id, name: m.name })) } })
       .afterClosed()
       .subscribe((ids) => {
         if (ids) {
           this.selection.clear();
-          void this.load();
+          void this.list.load();
         }
       });
   }
@@ -309,7 +250,7 @@ export class MachinesPage implements OnInit {
       .open(ReclaimDialog, { data: { machineId: machine.id, machineName: machine.name } })
       .afterClosed()
       .subscribe((done) => {
-        if (done) void this.load();
+        if (done) void this.list.load();
       });
   }
 }

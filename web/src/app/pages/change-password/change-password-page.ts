@@ -11,10 +11,11 @@ import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { Router } from '@angular/router';
-import { ApiError } from '../../shared/api/api-envelope';
+import { createFormSubmission } from '../../shared/api/form-submission';
 import { SessionService } from '../../shared/api/session.service';
 import { TranslatePipe } from '../../shared/i18n/i18n-pipes';
 import { Notifier } from '../../shared/ui/notifier.service';
+import { CENTERED_CARD_STYLES } from '../../shared/ui/page-templates';
 import { PrefsMenu } from '../../shared/ui/prefs-menu';
 import { passwordPolicyProblems } from './password-policy';
 
@@ -54,55 +55,41 @@ import { passwordPolicyProblems } from './password-policy';
             @if (mismatch()) {
               <p class="error-text" role="alert">{{ 'password.mismatch' | t }}</p>
             }
-            @if (error()) {
-              <p class="error-text" role="alert">{{ error() }}</p>
+            @if (submission.error()) {
+              <p class="error-text" role="alert">{{ submission.error() }}</p>
             }
             <div class="row">
               @if (!session.mustChangePassword()) {
                 <button mat-button type="button" (click)="back()">{{ 'common.back' | t }}</button>
               }
               <span class="spacer"></span>
-              <button mat-flat-button type="submit" [disabled]="busy()">{{ 'password.submit' | t }}</button>
+              <button mat-flat-button type="submit" [disabled]="submission.busy()">{{ 'password.submit' | t }}</button>
             </div>
           </form>
         </mat-card-content>
       </mat-card>
     </main>
   `,
-  styles: `
-    .corner {
-      position: fixed;
-      top: 8px;
-      right: 8px;
-    }
-    .center {
-      min-height: 100%;
-      display: flex;
-      align-items: center;
-      justify-content: center;
-      padding: 16px;
-      box-sizing: border-box;
-    }
-    .card {
-      width: min(460px, 100%);
-    }
-    h1 {
-      font: var(--mat-sys-headline-small);
-      margin: 0;
-    }
-    form {
-      margin-top: 16px;
-      min-width: 0;
-      gap: 8px;
-    }
-  `,
+  styles: [
+    CENTERED_CARD_STYLES,
+    `
+      .card {
+        width: min(460px, 100%);
+      }
+      h1 {
+        margin: 0;
+      }
+      form {
+        gap: 8px;
+      }
+    `,
+  ],
 })
 export class ChangePasswordPage {
   readonly session = inject(SessionService);
   private readonly router = inject(Router);
   private readonly notifier = inject(Notifier);
-  readonly busy = signal(false);
-  readonly error = signal('');
+  readonly submission = createFormSubmission(signal);
   readonly mismatch = signal(false);
   readonly form = inject(NonNullableFormBuilder).group({
     current: ['', Validators.required],
@@ -115,21 +102,17 @@ export class ChangePasswordPage {
   }
 
   async submit(): Promise<void> {
-    this.form.markAllAsTouched();
     const { current, next, repeat } = this.form.getRawValue();
     this.mismatch.set(next !== repeat);
-    if (this.form.invalid || next !== repeat || this.busy()) return;
-    this.busy.set(true);
-    this.error.set('');
-    try {
+    if (next !== repeat) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    await this.submission.run(this.form, async () => {
       await this.session.changePassword(current, next);
       this.notifier.success('password.changed');
       await this.router.navigateByUrl(this.session.homeUrl());
-    } catch (error) {
-      this.error.set(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 
   back(): void {

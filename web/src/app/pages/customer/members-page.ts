@@ -1,35 +1,25 @@
-import { Component, OnInit, inject, signal, viewChild } from '@angular/core';
-import { FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Component, inject, signal } from '@angular/core';
+import { NonNullableFormBuilder, Validators } from '@angular/forms';
 import { MatButton, MatIconButton } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
-import { MatDialog } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIcon } from '@angular/material/icon';
-import { MatInput } from '@angular/material/input';
-import { MatTableModule } from '@angular/material/table';
-import { ApiClient } from '../../shared/api/api-client';
-import { ApiError, Page, listOf } from '../../shared/api/api-envelope';
 import { Member } from '../../shared/api/api-types';
 import { SessionService } from '../../shared/api/session.service';
-import { I18nService } from '../../shared/i18n/i18n.service';
-import { LocalDatePipe, TranslatePipe } from '../../shared/i18n/i18n-pipes';
-import { confirm } from '../../shared/ui/confirm-dialog';
+import { LocalDatePipe } from '../../shared/i18n/i18n-pipes';
 import { CopyButton } from '../../shared/ui/copy-button';
-import { Notifier } from '../../shared/ui/notifier.service';
+import { EditableListPage } from '../../shared/ui/editable-list-page';
+import { TABLE_PAGE_IMPORTS } from '../../shared/ui/list-page-imports';
+import { TABLE_BELOW_FORM_STYLES, TABLE_ROWS } from '../../shared/ui/page-templates';
 import { StatusChip } from '../../shared/ui/status-chip';
 
 @Component({
   selector: 'rg-members-page',
   imports: [
-    ReactiveFormsModule,
+    ...TABLE_PAGE_IMPORTS,
     MatCardModule,
-    MatTableModule,
-    MatFormFieldModule,
-    MatInput,
     MatButton,
     MatIconButton,
     MatIcon,
-    TranslatePipe,
     LocalDatePipe,
     CopyButton,
     StatusChip,
@@ -54,7 +44,7 @@ import { StatusChip } from '../../shared/ui/status-chip';
               <mat-label>{{ 'members.password' | t }}</mat-label>
               <input matInput type="password" formControlName="password" autocomplete="new-password" required />
             </mat-form-field>
-            <button mat-flat-button type="submit" [disabled]="busy()">
+            <button mat-flat-button type="submit" [disabled]="submission.busy()">
               <mat-icon>person_add</mat-icon>{{ 'members.add' | t }}
             </button>
           </form>
@@ -66,13 +56,13 @@ import { StatusChip } from '../../shared/ui/status-chip';
               <rg-copy-button [value]="pw.password" />
             </p>
           }
-          @if (error()) {
-            <p class="error-text" role="alert">{{ error() }}</p>
+          @if (submission.error()) {
+            <p class="error-text" role="alert">{{ submission.error() }}</p>
           }
         </mat-card-content>
       </mat-card>
       <div class="table-wrap">
-        <table mat-table [dataSource]="members()">
+        <table mat-table [dataSource]="rows()">
           <ng-container matColumnDef="username">
             <th mat-header-cell *matHeaderCellDef>{{ 'members.username' | t }}</th>
             <td mat-cell *matCellDef="let m">{{ m.username }}</td>
@@ -103,83 +93,44 @@ import { StatusChip } from '../../shared/ui/status-chip';
               }
             </td>
           </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let row; columns: columns"></tr>
-          <tr class="mat-row" *matNoDataRow>
-            <td class="mat-cell muted" [attr.colspan]="columns.length">{{ 'common.empty' | t }}</td>
-          </tr>
+          ${TABLE_ROWS}
         </table>
       </div>
     </section>
   `,
-  styles: `
-    .table-wrap {
-      margin-top: 16px;
-    }
-  `,
+  styles: TABLE_BELOW_FORM_STYLES,
 })
-export class MembersPage implements OnInit {
-  private readonly api = inject(ApiClient);
-  private readonly dialog = inject(MatDialog);
-  private readonly notifier = inject(Notifier);
-  private readonly i18n = inject(I18nService);
+export class MembersPage extends EditableListPage<Member> {
+  protected readonly path = '/customer/members';
   readonly session = inject(SessionService);
   readonly columns = ['username', 'role', 'email', 'status', 'created', 'actions'];
-  readonly members = signal<Member[]>([]);
-  readonly busy = signal(false);
-  readonly error = signal('');
   readonly initialPassword = signal<{ username: string; password: string } | null>(null);
-  private readonly formDirective = viewChild(FormGroupDirective);
   readonly form = inject(NonNullableFormBuilder).group({
     username: ['', Validators.required],
     email: ['', Validators.email],
     password: ['', Validators.required],
   });
 
-  ngOnInit(): void {
-    void this.load();
-  }
-
-  async load(): Promise<void> {
-    this.members.set(listOf(await this.api.get<Member[] | Page<Member>>('/customer/members')));
-  }
-
-  async add(): Promise<void> {
-    // The submit button stays enabled: submitting shows what is missing instead of a silently dead button.
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    const { username, email, password } = this.form.getRawValue();
-    this.busy.set(true);
-    this.error.set('');
-    this.initialPassword.set(null);
-    try {
+  add(): Promise<void> {
+    return this.submission.run(this.form, async () => {
+      const { username, email, password } = this.form.getRawValue();
+      this.initialPassword.set(null);
       await this.api.post(
-        '/customer/members',
+        this.path,
         { username: username.trim(), email: email || undefined, password },
         { silent: true },
       );
       // Shown once so the owner can hand it over; the member must change it at first sign-in.
       this.initialPassword.set({ username: username.trim(), password });
-      this.notifier.success('members.added');
-      // resetForm also clears the submitted state, so the emptied required fields do not show as errors.
-      this.formDirective()?.resetForm();
-      await this.load();
-    } catch (error) {
-      this.error.set(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      this.busy.set(false);
-    }
+      await this.added('members.added');
+    });
   }
 
-  async remove(member: Member): Promise<void> {
-    const ok = await confirm(this.dialog, {
-      title: this.i18n.t('common.delete'),
-      message: this.i18n.t('members.removeConfirm', { name: member.username }),
-      danger: true,
-    });
-    if (!ok) return;
-    await this.api.delete(`/customer/members/${member.id}`);
-    this.notifier.success('members.removed');
-    await this.load();
+  remove(member: Member): Promise<void> {
+    return this.removeAfterConfirm(
+      member,
+      this.i18n.t('members.removeConfirm', { name: member.username }),
+      'members.removed',
+    );
   }
 }

@@ -1,35 +1,18 @@
-import { Component, OnInit, inject, signal, viewChild } from '@angular/core';
-import { FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Component, inject } from '@angular/core';
+import { NonNullableFormBuilder, Validators } from '@angular/forms';
 import { MatButton, MatIconButton } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
-import { MatDialog } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIcon } from '@angular/material/icon';
-import { MatInput } from '@angular/material/input';
-import { MatTableModule } from '@angular/material/table';
-import { ApiClient } from '../../shared/api/api-client';
-import { ApiError, Page, listOf } from '../../shared/api/api-envelope';
 import { SshKey } from '../../shared/api/api-types';
-import { I18nService } from '../../shared/i18n/i18n.service';
-import { LocalDatePipe, TranslatePipe } from '../../shared/i18n/i18n-pipes';
-import { confirm } from '../../shared/ui/confirm-dialog';
-import { Notifier } from '../../shared/ui/notifier.service';
+import { LocalDatePipe } from '../../shared/i18n/i18n-pipes';
+import { EditableListPage } from '../../shared/ui/editable-list-page';
+import { TABLE_PAGE_IMPORTS } from '../../shared/ui/list-page-imports';
+import { TABLE_BELOW_FORM_STYLES, TABLE_ROWS } from '../../shared/ui/page-templates';
 import { looksLikePublicKey } from './ssh-key-format';
 
 @Component({
   selector: 'rg-ssh-keys-page',
-  imports: [
-    ReactiveFormsModule,
-    MatCardModule,
-    MatTableModule,
-    MatFormFieldModule,
-    MatInput,
-    MatButton,
-    MatIconButton,
-    MatIcon,
-    TranslatePipe,
-    LocalDatePipe,
-  ],
+  imports: [...TABLE_PAGE_IMPORTS, MatCardModule, MatButton, MatIconButton, MatIcon, LocalDatePipe],
   template: `
     <section class="page">
       <header class="page-header">
@@ -47,12 +30,12 @@ import { looksLikePublicKey } from './ssh-key-format';
               <textarea matInput rows="3" class="mono" formControlName="public_key" required></textarea>
               <mat-hint>{{ 'keys.publicKeyHint' | t }}</mat-hint>
             </mat-form-field>
-            @if (error()) {
-              <p class="error-text" role="alert" data-testid="key-error">{{ error() }}</p>
+            @if (submission.error()) {
+              <p class="error-text" role="alert" data-testid="key-error">{{ submission.error() }}</p>
             }
             <div class="row">
               <span class="spacer"></span>
-              <button mat-flat-button type="submit" [disabled]="busy()">
+              <button mat-flat-button type="submit" [disabled]="submission.busy()">
                 <mat-icon>add</mat-icon>{{ 'common.add' | t }}
               </button>
             </div>
@@ -60,7 +43,7 @@ import { looksLikePublicKey } from './ssh-key-format';
         </mat-card-content>
       </mat-card>
       <div class="table-wrap">
-        <table mat-table [dataSource]="keys()">
+        <table mat-table [dataSource]="rows()">
           <ng-container matColumnDef="name">
             <th mat-header-cell *matHeaderCellDef>{{ 'keys.name' | t }}</th>
             <td mat-cell *matCellDef="let k">{{ k.name }}</td>
@@ -85,79 +68,36 @@ import { looksLikePublicKey } from './ssh-key-format';
               </button>
             </td>
           </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let row; columns: columns"></tr>
-          <tr class="mat-row" *matNoDataRow>
-            <td class="mat-cell muted" [attr.colspan]="columns.length">{{ 'common.empty' | t }}</td>
-          </tr>
+          ${TABLE_ROWS}
         </table>
       </div>
     </section>
   `,
-  styles: `
-    .table-wrap {
-      margin-top: 16px;
-    }
-  `,
+  styles: TABLE_BELOW_FORM_STYLES,
 })
-export class SshKeysPage implements OnInit {
-  private readonly api = inject(ApiClient);
-  private readonly dialog = inject(MatDialog);
-  private readonly notifier = inject(Notifier);
-  private readonly i18n = inject(I18nService);
+export class SshKeysPage extends EditableListPage<SshKey> {
+  protected readonly path = '/customer/keys';
   readonly columns = ['name', 'type', 'fingerprint', 'created', 'actions'];
-  readonly keys = signal<SshKey[]>([]);
-  readonly busy = signal(false);
-  readonly error = signal('');
-  private readonly formDirective = viewChild(FormGroupDirective);
   readonly form = inject(NonNullableFormBuilder).group({
     name: ['', Validators.required],
     public_key: ['', Validators.required],
   });
 
-  ngOnInit(): void {
-    void this.load();
-  }
-
-  async load(): Promise<void> {
-    this.keys.set(listOf(await this.api.get<SshKey[] | Page<SshKey>>('/customer/keys')));
-  }
-
   async add(): Promise<void> {
-    // The submit button stays enabled: submitting shows what is missing instead of a silently dead button.
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
     const { name, public_key } = this.form.getRawValue();
     const key = public_key.trim();
     // A quick shape check for obvious paste mistakes; the API parses the key and its message is shown as is.
-    if (!looksLikePublicKey(key)) {
-      this.error.set(this.i18n.t('keys.publicKeyHint'));
+    if (this.form.valid && !looksLikePublicKey(key)) {
+      this.submission.error.set(this.i18n.t('keys.publicKeyHint'));
       return;
     }
-    this.busy.set(true);
-    this.error.set('');
-    try {
-      await this.api.post('/customer/keys', { name: name.trim(), public_key: key }, { silent: true });
-      this.notifier.success('keys.added');
-      // resetForm also clears the submitted state, so the emptied required fields do not show as errors.
-      this.formDirective()?.resetForm();
-      await this.load();
-    } catch (error) {
-      this.error.set(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      this.busy.set(false);
-    }
+    await this.submission.run(this.form, async () => {
+      await this.api.post(this.path, { name: name.trim(), public_key: key }, { silent: true });
+      await this.added('keys.added');
+    });
   }
 
-  async remove(key: SshKey): Promise<void> {
-    const ok = await confirm(this.dialog, {
-      title: this.i18n.t('common.delete'),
-      message: this.i18n.t('keys.deleteConfirm', { name: key.name }),
-      danger: true,
-    });
-    if (!ok) return;
-    await this.api.delete(`/customer/keys/${key.id}`);
-    this.notifier.success('keys.deleted');
-    await this.load();
+  remove(key: SshKey): Promise<void> {
+    return this.removeAfterConfirm(key, this.i18n.t('keys.deleteConfirm', { name: key.name }), 'keys.deleted');
   }
 }

@@ -8,9 +8,11 @@ import { MatInput } from '@angular/material/input';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { ActivatedRoute, Router } from '@angular/router';
 import { ApiError } from '../../shared/api/api-envelope';
+import { createFormSubmission } from '../../shared/api/form-submission';
 import { SessionService } from '../../shared/api/session.service';
-import { I18nService } from '../../shared/i18n/i18n.service';
 import { TranslatePipe } from '../../shared/i18n/i18n-pipes';
+import { I18nService } from '../../shared/i18n/i18n.service';
+import { CENTERED_CARD_STYLES } from '../../shared/ui/page-templates';
 import { PrefsMenu } from '../../shared/ui/prefs-menu';
 
 @Component({
@@ -31,7 +33,7 @@ import { PrefsMenu } from '../../shared/ui/prefs-menu';
     <div class="corner"><rg-prefs-menu /></div>
     <main class="center">
       <mat-card appearance="outlined" class="login-card">
-        @if (busy()) {
+        @if (submission.busy()) {
           <mat-progress-bar mode="indeterminate" />
         }
         <mat-card-header>
@@ -73,61 +75,43 @@ import { PrefsMenu } from '../../shared/ui/prefs-menu';
                 <mat-error>{{ 'common.required' | t }}</mat-error>
               }
             </mat-form-field>
-            @if (error()) {
-              <p class="error-text" role="alert" data-testid="login-error">{{ error() }}</p>
+            @if (submission.error()) {
+              <p class="error-text" role="alert" data-testid="login-error">{{ submission.error() }}</p>
             }
-            <button mat-flat-button type="submit" [disabled]="busy()">{{ 'login.submit' | t }}</button>
+            <button mat-flat-button type="submit" [disabled]="submission.busy()">{{ 'login.submit' | t }}</button>
           </form>
         </mat-card-content>
       </mat-card>
     </main>
   `,
-  styles: `
-    .corner {
-      position: fixed;
-      top: 8px;
-      right: 8px;
-    }
-    .center {
-      min-height: 100%;
-      display: flex;
-      align-items: center;
-      justify-content: center;
-      padding: 16px;
-      box-sizing: border-box;
-    }
-    .login-card {
-      width: min(420px, 100%);
-    }
-    h1 {
-      font: var(--mat-sys-headline-small);
-      margin: 0 0 4px;
-    }
-    form {
-      margin-top: 16px;
-      min-width: 0;
-    }
-  `,
+  styles: [
+    CENTERED_CARD_STYLES,
+    `
+      .login-card {
+        width: min(420px, 100%);
+      }
+      h1 {
+        margin: 0 0 4px;
+      }
+    `,
+  ],
 })
 export class LoginPage {
   private readonly session = inject(SessionService);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   private readonly i18n = inject(I18nService);
-  readonly busy = signal(false);
-  readonly error = signal('');
+  readonly submission = createFormSubmission(signal, {
+    describeError: (error) => (error instanceof ApiError ? error.message : this.i18n.t('login.failed')),
+  });
   readonly showPassword = signal(false);
   readonly form = inject(NonNullableFormBuilder).group({
     username: ['', Validators.required],
     password: ['', Validators.required],
   });
 
-  async submit(): Promise<void> {
-    this.form.markAllAsTouched();
-    if (this.form.invalid || this.busy()) return;
-    this.busy.set(true);
-    this.error.set('');
-    try {
+  submit(): Promise<void> {
+    return this.submission.run(this.form, async () => {
       const { username, password } = this.form.getRawValue();
       await this.session.login(username.trim(), password);
       if (this.session.mustChangePassword()) {
@@ -136,10 +120,6 @@ export class LoginPage {
       }
       const returnUrl = this.route.snapshot.queryParamMap.get('returnUrl');
       await this.router.navigateByUrl(returnUrl && returnUrl.startsWith('/') ? returnUrl : this.session.homeUrl());
-    } catch (error) {
-      this.error.set(error instanceof ApiError ? error.message : this.i18n.t('login.failed'));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

@@ -3,6 +3,7 @@ import { MatButton } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialog, MatDialogModule } from '@angular/material/dialog';
 import { firstValueFrom } from 'rxjs';
 import { TranslatePipe } from '../i18n/i18n-pipes';
+import { I18nService } from '../i18n/i18n.service';
 
 export interface ConfirmData {
   title: string;
@@ -31,4 +32,9 @@ export class ConfirmDialog {
 
 export function confirm(dialog: MatDialog, data: ConfirmData): Promise<boolean> {
   return firstValueFrom(dialog.open(ConfirmDialog, { data }).afterClosed()).then((result) => result === true);
+}
+
+/** The danger confirmation every delete asks first; `message` names what goes. */
+export function confirmDelete(dialog: MatDialog, i18n: Pick<I18nService, 't'>, message: string): Promise<boolean> {
+  return confirm(dialog, { title: i18n.t('common.delete'), message, danger: true });
 }
