@@ -132,14 +132,14 @@ export function createApp(deps: AppDeps): Express & { locals: { services: AppSer
 
   const customer = Router();
   customer.use(guards.requireAuth, guards.requireCustomer);
-  customer.use('/members', memberRoutes(new MemberService(tokens), guards));
-  customer.use(
-    '/keys',
-    keyRoutes(
-      new KeyService(),
-      new KeySyncStarter({ temporal: deps.temporal, controlTaskQueue: lifecycle.controlTaskQueue, logger, now }),
-    ),
-  );
+  const keySync = new KeySyncStarter({
+    temporal: deps.temporal,
+    controlTaskQueue: lifecycle.controlTaskQueue,
+    logger,
+    now,
+  });
+  customer.use('/members', memberRoutes(new MemberService(tokens), guards, keySync));
+  customer.use('/keys', keyRoutes(new KeyService(), keySync));
   customer.use('/machines', customerMachineRoutes(new CustomerMachineService({ ...lifecycle, redis }), guards));
   customer.use('/machines', fleet.customerMachineMetricsRouter);
   app.use('/api/v1/customer', customer);

@@ -174,6 +174,44 @@ describe('tenant SSH keys follow the platform onto allocated hosts', () => {
     expect(keys.body.data.map((k: { name: string }) => k.name)).toEqual(['second']);
   });
 
+  it("a disabled member's key leaves the host; re-enabled, it logs in again", async () => {
+    const member = await api.createMember(customer.ownerToken, 'ks-member');
+    const memberKey = sshUtils.generateKeyPairSync('ed25519', { comment: 'member@key-sync' });
+    const added = await api.request
+      .post('/api/v1/customer/keys')
+      .set(bearer(member.token))
+      .send({ name: 'member', public_key: memberKey.public })
+      .expect(201);
+    expect((await operationEnds(added.body.data.sync_operation_id)).status).toBe('succeeded');
+    expect(await login(memberKey.private)).toBe(true);
+
+    const disabled = await api.request
+      .put(`/api/v1/customer/members/${member.id}`)
+      .set(bearer(customer.ownerToken))
+      .send({ status: 'disabled' })
+      .expect(200);
+    expect(disabled.body.data).toMatchObject({ status: 'disabled', sync_operation_id: expect.stringMatching(/^op-/) });
+    expect((await operationEnds(disabled.body.data.sync_operation_id)).status).toBe('succeeded');
+    expect(await login(memberKey.private)).toBe(false);
+    expect(await login(secondKey.private)).toBe(true);
+
+    const enabled = await api.request
+      .put(`/api/v1/customer/members/${member.id}`)
+      .set(bearer(customer.ownerToken))
+      .send({ status: 'active' })
+      .expect(200);
+    expect((await operationEnds(enabled.body.data.sync_operation_id)).status).toBe('succeeded');
+    expect(await login(memberKey.private)).toBe(true);
+
+    // An edit that does not change the status starts no sync.
+    const renamed = await api.request
+      .put(`/api/v1/customer/members/${member.id}`)
+      .set(bearer(customer.ownerToken))
+      .send({ display_name: 'Renamed' })
+      .expect(200);
+    expect(renamed.body.data.sync_operation_id).toBeNull();
+  });
+
   it('a host whose agent never answers fails its own step after the bounded wait; the others are synced', async () => {
     // A second machine held by the tenant, with no agent polling host-<ghostId>.
     const em = api.em();

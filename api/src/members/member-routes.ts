@@ -9,6 +9,7 @@ import { sendOk } from '../http/envelope';
 import { pagingQuery } from '../http/paging';
 import { idParam } from '../http/params';
 import { TenantScope } from '../tenancy/tenant-scope';
+import type { KeySyncStarter } from '../keys/key-sync';
 import type { MemberService } from './member-service';
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
@@ -32,7 +33,7 @@ export const updateMemberBody = z
 
 const scopeOf = (req: Request) => new TenantScope(req.em, callerTenantId(req));
 
-export function memberRoutes(service: MemberService, guards: Guards): Router {
+export function memberRoutes(service: MemberService, guards: Guards, sync: KeySyncStarter): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -49,7 +50,19 @@ export function memberRoutes(service: MemberService, guards: Guards): Router {
   router.put('/:id', guards.requireOwner, async (req, res) => {
     audit(res, { action: 'member.update', resourceType: 'user' });
     const id = idParam(req, 'member');
-    sendOk(res, await service.update(scopeOf(req), authUser(req).id, id, updateMemberBody.parse(req.body)));
+    const body = updateMemberBody.parse(req.body);
+    const scope = scopeOf(req);
+    const member = await service.update(scope, authUser(req).id, id, body);
+    // A disabled member's keys leave the tenant's hosts; re-enabled, they are installed again.
+    const syncOperationId =
+      body.status === undefined
+        ? null
+        : await sync.start(req.em, {
+            tenantId: scope.tenantId,
+            requestedBy: authUser(req).id,
+            revokedPublicKeys: body.status === 'disabled' ? await service.keyLines(scope, id) : [],
+          });
+    sendOk(res, { ...member, sync_operation_id: syncOperationId });
   });
 
   router.delete('/:id', guards.requireOwner, async (req, res) => {

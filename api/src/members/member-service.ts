@@ -1,5 +1,5 @@
 // Tenant members, always through the caller's TenantScope: owners manage, members only read.
-import { User, type TenantRole, type UserStatus } from '@remotegpu/core';
+import { SshKey, User, type TenantRole, type UserStatus } from '@remotegpu/core';
 import { assertPasswordPolicy } from '../auth/password-policy';
 import { hashPassword } from '../auth/passwords';
 import type { TokenService } from '../auth/token-service';
@@ -114,6 +114,12 @@ export class MemberService {
     await scope.em.flush();
     if (input.status === 'disabled') await this.tokens.revokeAllForUser(user.id);
     return toView(user as UserRow);
+  }
+
+  /** The member's public key lines: revoked on the tenant's hosts when the member is disabled. */
+  async keyLines(scope: TenantScope, id: number): Promise<string[]> {
+    const keys = await scope.em.find(SshKey, { user: id, tenant: scope.tenantId }, { fields: ['publicKey'] });
+    return keys.map((k) => k.publicKey);
   }
 
   async remove(scope: TenantScope, callerId: number, id: number): Promise<void> {
