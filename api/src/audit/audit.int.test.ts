@@ -42,7 +42,6 @@ describe('audit middleware', () => {
         company_code: code,
         owner_username: `${code}-o`,
         owner_password: password,
-        extra: { api_token: 't0k' },
       })
       .expect(201);
     const row = await auditRowByTrace(traceId);
@@ -64,7 +63,6 @@ describe('audit middleware', () => {
       company_code: code,
       owner_username: `${code}-o`,
       owner_password: '[REDACTED]',
-      extra: { api_token: '[REDACTED]' },
     });
     expect(JSON.stringify(row.body)).not.toContain(password);
   });

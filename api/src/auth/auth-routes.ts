@@ -10,13 +10,13 @@ import type { AuthService } from './auth-service';
 import { authUser, type Guards } from './guards';
 import type { LoginLimiter } from './login-limiter';
 
-export const loginBody = z.object({
+export const loginBody = z.strictObject({
   username: z.string().trim().min(1).max(64),
   password: z.string().min(1).max(256),
 });
-export const refreshBody = z.object({ refresh_token: z.string().min(1).max(512) });
-export const logoutBody = z.object({ refresh_token: z.string().min(1).max(512).optional() }).default({});
-export const changePasswordBody = z.object({
+export const refreshBody = z.strictObject({ refresh_token: z.string().min(1).max(512) });
+export const logoutBody = z.strictObject({ refresh_token: z.string().min(1).max(512).optional() }).default({});
+export const changePasswordBody = z.strictObject({
   old_password: z.string().min(1).max(256),
   new_password: z.string().min(1).max(256),
 });

@@ -20,7 +20,7 @@ export const usernameSchema = z
     error: 'must be 3-64 characters: letters, digits, dot, dash, underscore',
   });
 
-export const createCustomerBody = z.object({
+export const createCustomerBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   company_code: companyCodeSchema,
   contact_name: optionalText(100),

@@ -10,7 +10,7 @@ import { TenantScope } from '../tenancy/tenant-scope';
 import type { KeyService } from './key-service';
 import type { KeySyncStarter } from './key-sync';
 
-export const addKeyBody = z.object({
+export const addKeyBody = z.strictObject({
   name: z.string().trim().max(100).optional(),
   public_key: z.string().min(1).max(16_384),
 });

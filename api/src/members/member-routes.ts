@@ -14,7 +14,7 @@ import type { MemberService } from './member-service';
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
 
-export const createMemberBody = z.object({
+export const createMemberBody = z.strictObject({
   username: usernameSchema,
   password: z.string().min(1).max(256),
   display_name: optionalText(100),
