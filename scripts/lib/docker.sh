@@ -32,8 +32,8 @@ start_docker() {
     log "docker: starting dockerd on $DOCKER_HOST_URL"
     nohup dockerd --data-root "$DATA/docker" --exec-root "$RUN/docker-exec" -H "$DOCKER_HOST_URL" \
       --pidfile "$RUN/dockerd.pid" --bridge=none --iptables=false --ip-masq=false \
-      --storage-driver overlay2 --log-level warn \
-      >"$LOGS/dockerd.log" 2>&1 </dev/null 9>&- &
+      --storage-driver overlay2 --log-level warn --live-restore \
+      >>"$LOGS/dockerd.log" 2>&1 </dev/null 9>&- &
     wait_for 60 dockerd docker_healthy
   )
 }
