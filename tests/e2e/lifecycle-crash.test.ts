@@ -29,8 +29,8 @@ import { simHostAgentEnv } from '../support/lifecycle';
 import { SimHost } from '../support/simhost';
 import { sshCanLogin, sshRun } from '../support/ssh';
 
-// (c) waits for the lost attempt's start-to-close timeout (2 minutes: host activities do not heartbeat).
-jest.setTimeout(420_000);
+// (c) waits for the lost attempt's heartbeat timeout (10 s: host activities heartbeat every 2 s).
+jest.setTimeout(240_000);
 
 const suffix = uniqueSuffix('crash').toLowerCase();
 const controlQueue = `control-${suffix}`;
@@ -372,15 +372,17 @@ describe('crashes in the middle of the lifecycle', () => {
     await eventually(async () => expect(await host.agentPid()).toBeNull(), { timeoutMs: 15_000 });
     await release('ps');
 
-    // The lost attempt times out (start-to-close) and the retry waits for an agent: no step is skipped.
+    // The lost attempt times out (heartbeat, well before start-to-close) and the retry waits for an agent:
+    // no step is skipped.
     await eventually(
       async () => {
         const { raw } = await handle.describe();
         const pending = (raw.pendingActivities ?? []).find((a) => a.activityType?.name === 'killUserProcesses');
         expect(pending?.attempt).toBeGreaterThanOrEqual(2);
         expect(String(pending?.state)).toMatch(/^(1|PENDING_ACTIVITY_STATE_SCHEDULED)$/);
+        expect(String(pending?.lastFailure?.timeoutFailureInfo?.timeoutType)).toMatch(/^(4|TIMEOUT_TYPE_HEARTBEAT)$/);
       },
-      { timeoutMs: 200_000, intervalMs: 1000 },
+      { timeoutMs: 60_000, intervalMs: 1000 },
     );
     const waiting = await operation(operationId);
     expect(waiting.status).toBe('running');

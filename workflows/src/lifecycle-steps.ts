@@ -20,22 +20,29 @@ export const control = proxyLocalActivities<ControlActivities>({
   retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
 
+/** Host activities heartbeat every 2 s while they run: a call silent this long lost its agent. */
+export const HOST_HEARTBEAT_TIMEOUT_MS = 10_000;
+
 export interface HostProxyOptions {
   /** How long each call may wait for the host's agent to pick it up (offline host = wait). */
   scheduleToStartMs: number;
   maximumAttempts: number;
+  /** Default HOST_HEARTBEAT_TIMEOUT_MS. */
+  heartbeatTimeoutMs?: number;
 }
 
 /**
- * Host activities on host-<machineId>. None of them heartbeats, so start-to-close bounds a call whose
- * agent died mid-way; the schedule-to-start timeout (never retried by Temporal) bounds the wait for an
- * agent that is offline.
+ * Host activities on host-<machineId>. They heartbeat while running, so the heartbeat timeout detects an
+ * agent that died mid-call (the attempt is then retried); start-to-close bounds a call that hangs while its
+ * agent lives; the schedule-to-start timeout (never retried by Temporal) bounds the wait for an agent that
+ * is offline.
  */
 export function hostActivities(machineId: string, options: HostProxyOptions): LifecycleHostActivities {
   return proxyActivities<LifecycleHostActivities>({
     taskQueue: hostTaskQueue(machineId),
     scheduleToStartTimeout: options.scheduleToStartMs,
     startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: options.heartbeatTimeoutMs ?? HOST_HEARTBEAT_TIMEOUT_MS,
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,

@@ -89,5 +89,7 @@ export interface HostActivityDeps {
   tcp: TcpProber;
   /** Random bytes for generated passwords (crypto.randomBytes on a real host). */
   randomBytes(size: number): Buffer;
+  /** Tells Temporal the running activity is alive; a no-op outside an activity (tests, run-activity.js). */
+  heartbeat(): void;
   config: HostActivityConfig;
 }

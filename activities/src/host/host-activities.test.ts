@@ -50,6 +50,7 @@ function fakeHost(handlers: Record<string, Handler>, files: Record<string, strin
     clock: { now: () => new Date(now), sleep: async (ms) => void (now += ms) },
     tcp: { probe: jest.fn(async () => ({ open: true, latencyMs: 1 })) },
     randomBytes: (size) => Buffer.alloc(size, 7),
+    heartbeat: () => undefined,
     config: {
       machineId: 'm-1',
       agentVersion: '1.0.0',

@@ -3,6 +3,7 @@
 import type { HostActivities } from '@remotegpu/core/contracts';
 import { createDataActivities } from './data';
 import type { HostActivityDeps } from './deps';
+import { heartbeating } from './heartbeats';
 import { createNvidiaActivities } from './nvidia/nvidia-check';
 import { createProcessActivities } from './processes';
 import { createSshKeyActivities } from './ssh-keys';
@@ -10,14 +11,19 @@ import { createSystemActivities } from './system';
 import { createUserActivities } from './users';
 
 export function createHostActivities(deps: HostActivityDeps) {
-  const activities = {
-    ...createSystemActivities(deps),
-    ...createUserActivities(deps),
-    ...createSshKeyActivities(deps),
-    ...createProcessActivities(deps),
-    ...createDataActivities(deps),
-    ...createNvidiaActivities(deps),
-  };
+  // Every activity heartbeats while it runs (external commands, deleting a data tree), so a workflow
+  // notices a killed agent after its heartbeatTimeout; an activity done in under 2 s sends one heartbeat.
+  const activities = heartbeating(
+    {
+      ...createSystemActivities(deps),
+      ...createUserActivities(deps),
+      ...createSshKeyActivities(deps),
+      ...createProcessActivities(deps),
+      ...createDataActivities(deps),
+      ...createNvidiaActivities(deps),
+    },
+    () => deps.heartbeat(),
+  );
   // Compile-time check that the contract workflows call through proxyActivities<HostActivities> holds
   // (setUserPassword returns a result here while the contract says void: compatible at run time).
   const contract: Omit<HostActivities, 'setUserPassword'> = activities;
@@ -37,7 +43,8 @@ export type {
   TcpProber,
 } from './deps';
 export { createCommandRunner } from './command-runner';
-export { createNodeHostDeps, nodeFileSystem, systemClock, tcpProber } from './node-deps';
+export { createNodeHostDeps, activityHeartbeat, nodeFileSystem, systemClock, tcpProber } from './node-deps';
+export { withHeartbeats, heartbeating, HEARTBEAT_INTERVAL_MS } from './heartbeats';
 export type { HostMetrics, DiskMetrics } from './system';
 export type { NvidiaCheckReport } from './nvidia/nvidia-check';
 export type { SetUserPasswordRequest, SetUserPasswordResult, ResetUserPasswordResult } from './users';

@@ -4,6 +4,7 @@ import { promises as fsp } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { asyncLocalStorage } from '@temporalio/activity';
 import { createCommandRunner } from './command-runner';
 import type { Clock, HostActivityConfig, HostActivityDeps, HostFileSystem, TcpProber } from './deps';
 
@@ -84,6 +85,11 @@ export const tcpProber: TcpProber = {
   },
 };
 
+/** Heartbeats the activity this call runs in, if any (the agent's metrics sender calls activities directly). */
+export function activityHeartbeat(): void {
+  asyncLocalStorage.getStore()?.heartbeat();
+}
+
 export function createNodeHostDeps(config: HostActivityConfig): HostActivityDeps {
   return {
     commands: createCommandRunner(),
@@ -91,6 +97,7 @@ export function createNodeHostDeps(config: HostActivityConfig): HostActivityDeps
     clock: systemClock,
     tcp: tcpProber,
     randomBytes,
+    heartbeat: activityHeartbeat,
     config,
   };
 }
