@@ -39,6 +39,8 @@ node_is_recent() {
 if [ -x "$NODE_DIR/node" ]; then export PATH="$NODE_DIR:$PATH"; fi
 export PATH="$ROOT/node_modules/.bin:$PYVENV/bin:$PATH"
 
+# Long-lived daemons are started with setsid: a test runner or `timeout` that signals its whole process
+# group must not take dockerd, Temporal, S3 or the platform's apps down with it.
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # wait_for <seconds> <description> <command...>: polls until the command succeeds.

@@ -30,7 +30,7 @@ start_docker() {
     rm -f "$RUN/dockerd.pid" "$DOCKER_SOCK"
     mkdir -p "$DATA/docker" "$RUN/docker-exec"
     log "docker: starting dockerd on $DOCKER_HOST_URL"
-    nohup dockerd --data-root "$DATA/docker" --exec-root "$RUN/docker-exec" -H "$DOCKER_HOST_URL" \
+    setsid nohup dockerd --data-root "$DATA/docker" --exec-root "$RUN/docker-exec" -H "$DOCKER_HOST_URL" \
       --pidfile "$RUN/dockerd.pid" --bridge=none --iptables=false --ip-masq=false \
       --storage-driver overlay2 --log-level warn --live-restore \
       >>"$LOGS/dockerd.log" 2>&1 </dev/null 9>&- &

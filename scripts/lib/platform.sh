@@ -10,7 +10,7 @@ start_app() {
   if pid_alive "$RUN/app-$name.pid" && "${health[@]}" >/dev/null 2>&1; then return 0; fi
   pid_alive "$RUN/app-$name.pid" && kill "$(cat "$RUN/app-$name.pid")" 2>/dev/null || true
   # exec: the background job becomes the app itself, so no wrapper shell keeps the caller's stdout open.
-  (cd "$ROOT" && exec nohup "$@" >"$LOGS/$name.log" 2>&1 </dev/null) &
+  (cd "$ROOT" && exec setsid nohup "$@" >"$LOGS/$name.log" 2>&1 </dev/null) &
   echo $! >"$RUN/app-$name.pid"
   wait_for 60 "$name" "${health[@]}"
 }

@@ -44,7 +44,7 @@ start_temporal() {
   temporal_healthy && return 0
   mkdir -p "$DATA/temporal"
   local host=${TEMPORAL_ADDRESS%:*} port=${TEMPORAL_ADDRESS##*:}
-  nohup temporal server start-dev --ip "$host" --port "$port" --ui-ip 127.0.0.1 --ui-port "$TEMPORAL_UI_PORT" \
+  setsid nohup temporal server start-dev --ip "$host" --port "$port" --ui-ip 127.0.0.1 --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$DATA/temporal/temporal.db" --namespace "$TEMPORAL_NAMESPACE" --log-level warn \
     --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=off \
     --search-attribute MachineId=Keyword --search-attribute TenantId=Keyword \
@@ -63,7 +63,7 @@ start_s3() {
     mkdir -p "$DATA/s3/data"
     printf '{"identities":[{"name":"%s","credentials":[{"accessKey":"%s","secretKey":"%s"}],"actions":["Admin","Read","Write","List","Tagging"]}]}\n' \
       "$S3_ACCESS_KEY" "$S3_ACCESS_KEY" "$S3_SECRET_KEY" >"$DATA/s3/identities.json"
-    nohup weed server -dir="$DATA/s3/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.telemetry=false -iam=false \
+    setsid nohup weed server -dir="$DATA/s3/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.telemetry=false -iam=false \
       -master.port=$((S3_PORT + 1)) -volume.port=$((S3_PORT + 2)) -filer.port=$((S3_PORT + 3)) \
       -s3 -s3.port="$S3_PORT" -s3.config="$DATA/s3/identities.json" -s3.port.iceberg=0 -s3.port.lance=0 \
       -volume.max=50 -master.volumeSizeLimitMB=256 >"$LOGS/s3.log" 2>&1 </dev/null &
