@@ -350,6 +350,53 @@ describe('POST /admin/machines/import', () => {
     expect(listed.body.data.total).toBe(1000);
   });
 
+  it('a CSV with exactly 3 bad rows among good ones reports exactly those rows and imports nothing', async () => {
+    const ips = [nextIp(), nextIp(), nextIp(), nextIp(), nextIp()];
+    const csv = [
+      header,
+      csvRow('b1', ips[0]),
+      `${suffix}-b2,node b2,${region}-bad3,999.1.2.3,22,,1,,`, // row 3: ip
+      csvRow('b3', ips[1]),
+      csvRow('b4', ips[2]),
+      `${suffix}-b5,node b5,${region}-bad3,${ips[3]},70000,,1,,`, // row 6: ssh_port
+      csvRow('b6', ips[4]),
+      `${suffix}-b7,node b7,${region}-bad3,${nextIp()},22,,-2,,`, // row 8: gpu_count
+    ].join('\r\n');
+
+    const refused = await api.request
+      .post('/api/v1/admin/machines/import')
+      .set(bearer(admin))
+      .attach('file', Buffer.from(csv), 'machines.csv')
+      .expect(422);
+    expect(refused.body.code).toBe('UNPROCESSABLE');
+    expect(refused.body.data).toMatchObject({ imported: false, total: 7, created: 0, errors: 3 });
+    expect(refused.body.data.rows.filter((r: { status: string }) => r.status === 'error')).toEqual([
+      { row: 3, status: 'error', id: `${suffix}-b2`, reason: expect.stringMatching(/^ip: /) },
+      { row: 6, status: 'error', id: `${suffix}-b5`, reason: expect.stringMatching(/^ssh_port: /) },
+      { row: 8, status: 'error', id: `${suffix}-b7`, reason: expect.stringMatching(/^gpu_count: /) },
+    ]);
+    // The good rows are reported as not imported, none of them was created.
+    expect(
+      refused.body.data.rows
+        .filter((r: { status: string }) => r.status !== 'error')
+        .map((r: { row: number; status: string }) => [r.row, r.status]),
+    ).toEqual([
+      [2, 'skipped'],
+      [4, 'skipped'],
+      [5, 'skipped'],
+      [7, 'skipped'],
+    ]);
+    for (const id of ['b1', 'b3', 'b4', 'b6']) {
+      await api.request.get(`/api/v1/admin/machines/${suffix}-${id}`).set(bearer(admin)).expect(404);
+    }
+    const none = await api.request
+      .get('/api/v1/admin/machines')
+      .set(bearer(admin))
+      .query({ region: `${region}-imp` });
+    const imported = none.body.data.list.map((m: { id: string }) => m.id);
+    expect(imported.filter((id: string) => /-b\d$/.test(id))).toEqual([]);
+  });
+
   it('answers 400 without a file, for a file without the required columns, and for other formats', async () => {
     await api.request.post('/api/v1/admin/machines/import').set(bearer(admin)).expect(400);
     const noIp = await api.request
