@@ -334,6 +334,12 @@ export function createControlActivities(deps: ControlActivityDeps): ControlActiv
             ? { allocationStatus: 'idle', healthNotes: null }
             : { allocationStatus: 'maintenance', healthStatus: 'unhealthy' },
         );
+        // The reclaim killed every process of the tenant: tasks still marked live on this machine are over.
+        await em.nativeUpdate(
+          Task,
+          { machine: input.machineId, tenant: allocation.tenant, status: { $in: [...RUNNING_TASK_STATUSES] } },
+          { status: 'stopped', finishedAt: clock.now() },
+        );
         if (input.machineStatus === 'idle') {
           // The machine is clean again: a reclaim_failed alert of it is over.
           await em.nativeUpdate(
