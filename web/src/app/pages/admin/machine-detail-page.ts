@@ -7,14 +7,25 @@ import { MatIcon } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
 import { Subscription } from 'rxjs';
 import { ApiClient } from '../../shared/api/api-client';
-import { MachineDetail, OperationStep } from '../../shared/api/api-types';
+import { MachineDetail, Operation, OperationStep } from '../../shared/api/api-types';
+import { TranslationKey } from '../../shared/i18n/dictionary';
 import { BytesPipe, CountdownPipe, LocalDatePipe, TranslatePipe } from '../../shared/i18n/i18n-pipes';
+import { I18nService } from '../../shared/i18n/i18n.service';
 import { OperationUpdate } from '../../shared/live/live-messages';
 import { LiveService } from '../../shared/live/live.service';
+import { confirm } from '../../shared/ui/confirm-dialog';
+import { Notifier } from '../../shared/ui/notifier.service';
 import { StatusChip } from '../../shared/ui/status-chip';
 import { AllocateDialog, ExtendDialog, ReclaimDialog } from './allocation-dialogs';
 import { applyOperationUpdate } from './operation-live';
+import { ReclaimDecision, awaitingDecision, decisionNeedsConfirm, failedStepOf } from './quarantine-decision';
 import { temporalWorkflowUrl } from './temporal-link';
+
+const DECISION_LABELS: Record<ReclaimDecision, TranslationKey> = {
+  retry: 'decision.retry',
+  'skip-step': 'decision.skipStep',
+  'mark-broken': 'decision.markBroken',
+};
 
 @Component({
   selector: 'rg-machine-detail-page',
@@ -54,6 +65,53 @@ import { temporalWorkflowUrl } from './temporal-link';
         </button>
       </header>
       @if (machine(); as m) {
+        @if (quarantined(); as q) {
+          <mat-card appearance="outlined" class="quarantine" data-testid="quarantine-decision">
+            <mat-card-header>
+              <mat-card-title>
+                <h2 class="quarantine-title">{{ 'decision.title' | t }}</h2>
+              </mat-card-title>
+            </mat-card-header>
+            <mat-card-content>
+              <p>{{ 'decision.hint' | t: { step: q.step } }}</p>
+              @if (q.operation.error) {
+                <p class="error-text">{{ 'operation.error' | t }}: {{ q.operation.error }}</p>
+              }
+            </mat-card-content>
+            <mat-card-actions role="group" [attr.aria-label]="'decision.actions' | t">
+              <button
+                mat-flat-button
+                type="button"
+                data-testid="decision-retry"
+                [disabled]="deciding()"
+                [attr.aria-label]="'decision.retryAria' | t: { step: q.step }"
+                (click)="decide(q.operation, 'retry')"
+              >
+                <mat-icon>replay</mat-icon>{{ 'decision.retry' | t }}
+              </button>
+              <button
+                mat-stroked-button
+                type="button"
+                data-testid="decision-skip-step"
+                [disabled]="deciding()"
+                [attr.aria-label]="'decision.skipStepAria' | t: { step: q.step }"
+                (click)="decide(q.operation, 'skip-step')"
+              >
+                <mat-icon>skip_next</mat-icon>{{ 'decision.skipStep' | t }}
+              </button>
+              <button
+                mat-stroked-button
+                type="button"
+                data-testid="decision-mark-broken"
+                [disabled]="deciding()"
+                [attr.aria-label]="'decision.markBrokenAria' | t: { machine: m.name }"
+                (click)="decide(q.operation, 'mark-broken')"
+              >
+                <mat-icon>report</mat-icon>{{ 'decision.markBroken' | t }}
+              </button>
+            </mat-card-actions>
+          </mat-card>
+        }
         <div class="card-grid">
           <mat-card appearance="outlined">
             <mat-card-header
@@ -215,6 +273,18 @@ import { temporalWorkflowUrl } from './temporal-link';
       padding: 8px;
       border-bottom: 1px solid var(--mat-sys-outline-variant);
     }
+    .quarantine {
+      margin-bottom: 16px;
+      border-color: var(--mat-sys-error);
+    }
+    h2.quarantine-title {
+      font: var(--mat-sys-title-medium);
+      margin: 0;
+    }
+    .quarantine mat-card-actions {
+      gap: 8px;
+      flex-wrap: wrap;
+    }
     .steps li {
       display: flex;
       gap: 8px;
@@ -229,7 +299,16 @@ export class MachineDetailPage implements OnInit, OnDestroy {
   private readonly api = inject(ApiClient);
   private readonly dialog = inject(MatDialog);
   private readonly live = inject(LiveService);
+  private readonly i18n = inject(I18nService);
+  private readonly notifier = inject(Notifier);
   readonly machine = signal<MachineDetail | null>(null);
+  /** The reclaim quarantined on this machine and the step it is stuck on; follows the pushed updates. */
+  readonly quarantined = computed(() => {
+    const m = this.machine();
+    const operation = m ? awaitingDecision(m) : null;
+    return operation ? { operation, step: failedStepOf(operation) ?? '—' } : null;
+  });
+  readonly deciding = signal(false);
   readonly now = signal(Date.now());
   readonly liveUtil = computed(() => {
     const update = this.live.latest()[this.id()];
@@ -300,6 +379,32 @@ export class MachineDetailPage implements OnInit, OnDestroy {
 
   stepTime(step: OperationStep): string | null {
     return step.ended_at ?? step.started_at ?? null;
+  }
+
+  /** Signals the admin's decision to the quarantined reclaim; its progress then arrives as operation_update. */
+  async decide(operation: Operation, decision: ReclaimDecision): Promise<void> {
+    const m = this.machine();
+    if (!m || this.deciding()) return;
+    const label = this.i18n.t(DECISION_LABELS[decision]);
+    if (decisionNeedsConfirm(decision)) {
+      const params = { step: failedStepOf(operation) ?? '—', machine: m.name };
+      const message =
+        decision === 'skip-step'
+          ? this.i18n.t('decision.skipStepConfirm', params)
+          : this.i18n.t('decision.markBrokenConfirm', params);
+      if (!(await confirm(this.dialog, { title: label, message, confirmLabel: label, danger: true }))) return;
+    }
+    this.deciding.set(true);
+    try {
+      await this.api.post(`/admin/operations/${encodeURIComponent(operation.id)}/decision`, { decision });
+      this.notifier.success('decision.sent', { decision: label });
+    } catch {
+      // The API client's interceptor already showed the error (e.g. the reclaim is no longer running):
+      // re-read so the buttons reflect what the machine is now.
+      void this.load();
+    } finally {
+      this.deciding.set(false);
+    }
   }
 
   allocate(): void {
