@@ -12,15 +12,15 @@ import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { Client as S3Client } from 'minio';
-import { Client as PgClient } from 'pg';
 import { pino } from 'pino';
 import supertest from 'supertest';
 import { createOrmConfig, User } from '@remotegpu/core';
 import { createApp } from '../../api/src/app';
 import { loadConfig, type ApiConfig } from '../../api/src/config';
 import type { AppDeps } from '../../api/src/deps';
-import { runMigrations, seed } from '../../migrations/src';
-import { setting, testEnv, uniqueSuffix } from './env';
+import { seed } from '../../migrations/src';
+import { createTestDatabase } from './scratch-database';
+import { testEnv, uniqueSuffix } from './env';
 
 export const TEST_ADMIN_USERNAME = 'admin';
 export const TEST_ADMIN_PASSWORD = 'Admin-Test-Pass-2026!';
@@ -82,30 +82,8 @@ export function strongPassword(): string {
   return `Pw-${Math.random().toString(36).slice(2, 8)}-Zx9!${Date.now() % 1000}`;
 }
 
-async function superuser<T>(work: (pg: PgClient) => Promise<T>): Promise<T> {
-  const pg = new PgClient({ connectionString: testEnv.adminDatabaseUrl });
-  await pg.connect();
-  try {
-    return await work(pg);
-  } finally {
-    await pg.end();
-  }
-}
-
-export async function createScratchDatabase(prefix = 'api'): Promise<{ name: string; url: string }> {
-  const name = uniqueSuffix(`rg_${prefix}`).replace(/[^a-z0-9_]/g, '_');
-  await superuser((pg) => pg.query(`CREATE DATABASE "${name}" OWNER "${setting('PG_USER')}"`));
-  const url = `postgresql://${setting('PG_USER')}:${setting('PG_PASSWORD')}@127.0.0.1:${setting('PG_PORT')}/${name}`;
-  return { name, url };
-}
-
-export async function dropScratchDatabase(name: string): Promise<void> {
-  await superuser((pg) => pg.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-}
-
 export async function startTestApi(options: StartTestApiOptions = {}): Promise<TestApi> {
-  const db = await createScratchDatabase();
-  await runMigrations(db.url, 'up');
+  const db = await createTestDatabase('api');
   const base = loadConfig({ ...testEnv.processEnv(), DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
   const config = options.configure ? options.configure(base) : base;
 
@@ -223,7 +201,7 @@ export async function startTestApi(options: StartTestApiOptions = {}): Promise<T
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
       s3Agent.destroy();
-      await dropScratchDatabase(db.name);
+      await db.drop();
     },
   };
   return api;

@@ -1,18 +1,17 @@
 // Fixtures of the machine-lifecycle tests: a scratch database with the migrations applied, a tenant
 // with a customer and a real ed25519 SSH key, machines, and the control worker in-process with the
 // control activities the real control worker registers.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/core';
-import { Client as PgClient } from 'pg';
 import pino from 'pino';
 import { utils as sshUtils } from 'ssh2';
-import { Machine, SshKey, Tenant, User, createOrmConfig } from '@remotegpu/core';
-import { runMigrations } from '../../migrations/src';
+import { Machine, SshKey, Tenant, User, createOrmConfig, parseSshPublicKey } from '@remotegpu/core';
 import { Redis } from 'ioredis';
 import { buildControlActivities, type ControlResources } from '../../workers/src/control-activities';
 import { startControlWorker, type RunningControlWorker } from '../../workers/src/control-worker';
-import { setting, testEnv, uniqueSuffix } from './env';
+import { testEnv } from './env';
 import { workflowBundlePath } from './global-setup';
+import { createTestDatabase } from './scratch-database';
 
 export interface LifecycleDatabase {
   name: string;
@@ -21,30 +20,17 @@ export interface LifecycleDatabase {
   close(): Promise<void>;
 }
 
-async function superuser(sql: string): Promise<void> {
-  const pg = new PgClient({ connectionString: testEnv.adminDatabaseUrl });
-  await pg.connect();
-  try {
-    await pg.query(sql);
-  } finally {
-    await pg.end();
-  }
-}
-
 /** A database of this test file only, migrated to the latest schema. */
 export async function createLifecycleDatabase(prefix: string): Promise<LifecycleDatabase> {
-  const name = uniqueSuffix(`rg_${prefix}`).replace(/[^a-z0-9_]/g, '_');
-  await superuser(`CREATE DATABASE "${name}" OWNER "${setting('PG_USER')}"`);
-  const url = `postgresql://${setting('PG_USER')}:${setting('PG_PASSWORD')}@127.0.0.1:${setting('PG_PORT')}/${name}`;
-  await runMigrations(url, 'up');
-  const orm = await MikroORM.init(createOrmConfig({ clientUrl: url, pool: { min: 0, max: 6 } }));
+  const db = await createTestDatabase(prefix);
+  const orm = await MikroORM.init(createOrmConfig({ clientUrl: db.url, pool: { min: 0, max: 6 } }));
   return {
-    name,
-    url,
+    name: db.name,
+    url: db.url,
     orm,
     async close() {
       await orm.close(true);
-      await superuser(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await db.drop();
     },
   };
 }
@@ -55,11 +41,6 @@ export interface TestTenant {
   unixUser: string;
   privateKey: string;
   publicKey: string;
-}
-
-function fingerprint(publicKey: string): string {
-  const blob = Buffer.from(publicKey.split(/\s+/)[1], 'base64');
-  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 
 /** A tenant with one active customer owning one ed25519 key (the private half stays in the test). */
@@ -82,7 +63,7 @@ export async function createTenantWithKey(orm: MikroORM, label: string): Promise
     tenant,
     name: 'laptop',
     publicKey,
-    fingerprint: fingerprint(publicKey),
+    fingerprint: parseSshPublicKey(publicKey).fingerprint,
     keyType: 'ssh-ed25519',
   });
   await em.flush();

@@ -4,23 +4,21 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createOrmConfig } from '@remotegpu/core';
 import { Redis } from 'ioredis';
-import { runMigrations } from '../../../../migrations/src';
-import { createScratchDatabase, dropScratchDatabase } from '../../../../tests/support/api-server';
+import { createTestDatabase, type ScratchDatabase } from '../../../../tests/support/scratch-database';
 import { testEnv, uniqueSuffix } from '../../../../tests/support/env';
 import { insertMachine } from '../../../../tests/support/fleet';
 import { createFleetActivities } from './index';
 
 let orm: MikroORM;
 let redis: Redis;
-let db: { name: string; url: string };
+let db: ScratchDatabase;
 const machineId = uniqueSuffix('ru').toLowerCase();
 const NOW = Date.parse('2026-03-01T10:00:30Z');
 const MIN = 60_000;
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
-  db = await createScratchDatabase('rollup');
-  await runMigrations(db.url, 'up');
+  db = await createTestDatabase('rollup');
   orm = await MikroORM.init(createOrmConfig({ clientUrl: db.url, pool: { min: 0, max: 3 } }));
   redis = new Redis(testEnv.redisUrl);
   await insertMachine(orm.em.fork(), { id: machineId, gpuCount: 1 });
@@ -29,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   redis.disconnect();
   await orm.close(true);
-  await dropScratchDatabase(db.name);
+  await db.drop();
 });
 
 type Row = { resolution: string; gpu_index: number | null; ts: Date; gpu_util: number | null; cpu_util: number | null };
