@@ -5,7 +5,6 @@
 // other still logs in. A host that never answers (no agent) fails its own step after the bounded wait
 // without holding back the real host.
 // Needs `npx tsc -b tsconfig.build.json` (the simulated host mounts the built agent).
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { utils as sshUtils } from 'ssh2';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -21,6 +20,7 @@ import { uniqueSuffix } from '../support/env';
 import { eventually } from '../support/eventually';
 import { simHostAgentEnv, startLifecycleControlWorker } from '../support/lifecycle';
 import { SimHost } from '../support/simhost';
+import { listenOnLoopback } from '../support/e2e-stack';
 import { sshCanLogin } from '../support/ssh';
 
 jest.setTimeout(300_000);
@@ -70,9 +70,8 @@ beforeAll(async () => {
   api = await startTestApi({
     configure: (config) => ({ ...config, temporal: { ...config.temporal, controlTaskQueue: controlQueue } }),
   });
-  server = api.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let apiUrl: string;
+  ({ server, url: apiUrl } = await listenOnLoopback(api.app));
   admin = await api.loginAdmin();
   customer = await api.createCustomer('ks');
   unixUser = `t_${customer.companyCode}`;

@@ -9,10 +9,8 @@
 // "While a host step runs" is made deterministic by a gate the test puts in the simulated host: a wrapper
 // in /usr/local/bin (first on the agent's PATH) in front of chpasswd or ps that blocks while a hold file
 // exists. Needs `npx tsc -b tsconfig.build.json` (the worker process and the simulated host run dist/).
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { WorkflowHandle } from '@temporalio/client';
-import { utils as sshUtils } from 'ssh2';
 import { tenantUnixUser } from '@remotegpu/core';
 import { ALLOCATION_STEPS } from '@remotegpu/core/contracts';
 import {
@@ -27,6 +25,7 @@ import { eventually } from '../support/eventually';
 import { workflowBundlePath } from '../support/global-setup';
 import { simHostAgentEnv } from '../support/lifecycle';
 import { SimHost } from '../support/simhost';
+import { addOwnerKey, listenOnLoopback, registerMachine } from '../support/e2e-stack';
 import { sshCanLogin, sshRun } from '../support/ssh';
 
 // (c) waits for the lost attempt's heartbeat timeout (10 s: host activities heartbeat every 2 s).
@@ -155,34 +154,16 @@ beforeAll(async () => {
   api = await startTestApi({
     configure: (config) => ({ ...config, temporal: { ...config.temporal, controlTaskQueue: controlQueue } }),
   });
-  server = api.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let apiUrl: string;
+  ({ server, url: apiUrl } = await listenOnLoopback(api.app));
   admin = await api.loginAdmin();
 
   customer = await api.createCustomer('crash');
   unixUser = tenantUnixUser(customer.companyCode);
-  const keys = sshUtils.generateKeyPairSync('ed25519', { comment: `${customer.companyCode}@crash` });
-  privateKey = keys.private;
-  await api.request
-    .post('/api/v1/customer/keys')
-    .set(bearer(customer.ownerToken))
-    .send({ name: 'laptop', public_key: keys.public })
-    .expect(201);
+  privateKey = await addOwnerKey(api, customer, `${customer.companyCode}@crash`);
 
-  const registered = await api.request
-    .post('/api/v1/admin/machines')
-    .set(bearer(admin))
-    .send({
-      id: machineId,
-      name: `crash ${suffix}`,
-      ip: HOST_IP,
-      ssh_port: 22,
-      gpu_model: 'NVIDIA H100 80GB HBM3',
-      gpu_count: 8,
-    })
-    .expect(201);
-  const credentials = registered.body.data.agent_credentials as { key_id: string; secret: string };
+  const registered = await registerMachine(api, admin, { id: machineId, name: `crash ${suffix}`, ip: HOST_IP });
+  const credentials = registered.agent_credentials;
 
   [worker, host] = await Promise.all([
     startWorker(),

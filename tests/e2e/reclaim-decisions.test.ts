@@ -8,10 +8,8 @@
 // - a quarantined reclaim answered with `mark-broken`: the lease ends, the machine stays out of the pool
 //   (maintenance, unhealthy), the operation fails, the alert stays open.
 // Needs `npx tsc -b tsconfig.build.json` (the simulated host mounts the built agent).
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { WorkflowFailedError } from '@temporalio/client';
-import { utils as sshUtils } from 'ssh2';
 import { Alert } from '@remotegpu/core';
 import { LIFECYCLE_FAILURE_TYPES, type ReclaimWorkflowInput } from '@remotegpu/core/contracts';
 import { newOperationId } from '../../activities/src/control/reservation';
@@ -21,6 +19,7 @@ import { uniqueSuffix } from '../support/env';
 import { eventually } from '../support/eventually';
 import { simHostAgentEnv, startLifecycleControlWorker } from '../support/lifecycle';
 import { SimHost } from '../support/simhost';
+import { addOwnerKey, listenOnLoopback, registerMachine } from '../support/e2e-stack';
 import { sshCanLogin, sshRun } from '../support/ssh';
 
 jest.setTimeout(300_000);
@@ -137,35 +136,16 @@ beforeAll(async () => {
   api = await startTestApi({
     configure: (config) => ({ ...config, temporal: { ...config.temporal, controlTaskQueue: controlQueue } }),
   });
-  // Listen on loopback so the agent in the simulated host can post its signed heartbeats.
-  server = api.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let apiUrl: string;
+  ({ server, url: apiUrl } = await listenOnLoopback(api.app));
   admin = await api.loginAdmin();
 
   customer = await api.createCustomer('rcd');
   unixUser = `t_${customer.companyCode}`;
-  const keys = sshUtils.generateKeyPairSync('ed25519', { comment: `${customer.companyCode}@e2e` });
-  privateKey = keys.private;
-  await api.request
-    .post('/api/v1/customer/keys')
-    .set(bearer(customer.ownerToken))
-    .send({ name: 'laptop', public_key: keys.public })
-    .expect(201);
+  privateKey = await addOwnerKey(api, customer, `${customer.companyCode}@e2e`);
 
-  const registered = await api.request
-    .post('/api/v1/admin/machines')
-    .set(bearer(admin))
-    .send({
-      id: machineId,
-      name: `e2e ${suffix}`,
-      ip: HOST_IP,
-      ssh_port: 22,
-      gpu_model: 'NVIDIA H100 80GB HBM3',
-      gpu_count: 8,
-    })
-    .expect(201);
-  const credentials = registered.body.data.agent_credentials as { key_id: string; secret: string };
+  const registered = await registerMachine(api, admin, { id: machineId, name: `e2e ${suffix}`, ip: HOST_IP });
+  const credentials = registered.agent_credentials;
 
   [worker, host] = await Promise.all([
     startLifecycleControlWorker(api.deps.orm, controlQueue),
